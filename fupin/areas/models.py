@@ -1,0 +1,70 @@
+"""Administrative areas: county > town > village, with 12-digit codes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core import areacode
+from fupin.core.models import JSON, TimestampedModel
+
+
+class AreaLevel(models.TextChoices):
+    PROVINCE = areacode.PROVINCE, _("省")
+    CITY = areacode.CITY, _("市")
+    COUNTY = areacode.COUNTY, _("县")
+    TOWN = areacode.TOWN, _("乡镇")
+    VILLAGE = areacode.VILLAGE, _("村")
+
+
+class Area(TimestampedModel):
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_poor_village = models.BooleanField(_("贫困村"), default=False)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Pinyin, its ü-as-v spelling and initials, so the picker finds 略阳 by "lueyang" or "ly".
+    search_key = models.CharField(_("拼音检索"), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="area_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="area_latitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def prefix(self) -> str:
+        return areacode.prefix_of(self.code)
+
+    def audit_snapshot(self) -> JSON:
+        return {
+            "区划代码": self.code,
+            "名称": self.name,
+            "层级": self.get_level_display(),
+            "上级区划代码": areacode.parent_code_of(self.code) if self.parent_id else None,
+            "贫困村": self.is_poor_village,
+            "经度": None if self.longitude is None else str(self.longitude),
+            "纬度": None if self.latitude is None else str(self.latitude),
+        }

@@ -1,0 +1,133 @@
+"""Bulk upsert by a natural key, with change-log rows: the write path of every ledger import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models
+from django.utils import timezone
+
+from fupin.core.audit import Actor, change_entry, record_change, record_changes
+from fupin.core.exceptions import ConflictError
+from fupin.core.models import ChangeAction, TimestampedModel
+
+M = TypeVar("M", bound=TimestampedModel)
+CHUNK = 2000  # well below SQLite's bound-parameter limit
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: UpsertResult) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def _stored_value(instance: models.Model, field_name: str) -> Any:
+    field = instance._meta.get_field(field_name)
+    return getattr(instance, field.attname)  # type: ignore[union-attr]
+
+
+def _incoming_value(instance: models.Model, field_name: str, value: Any) -> Any:
+    field = instance._meta.get_field(field_name)
+    if field.is_relation and isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def fetch_by_key(model: type[M], key: str, keys: Sequence[Any]) -> dict[Any, M]:
+    found: dict[Any, M] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        for obj in model._default_manager.filter(**{f"{key}__in": chunk}):
+            found[getattr(obj, key)] = obj
+    return found
+
+
+def bulk_upsert(
+    model: type[M],
+    *,
+    key: str,
+    rows: Sequence[dict[str, Any]],
+    actor: Actor,
+    after_create: Callable[[list[M]], None] | None = None,
+) -> UpsertResult:
+    """Create the rows whose key is new, update those that differ, leave the rest untouched.
+
+    A second import of the same rows therefore changes nothing and writes no change-log row.
+    """
+    existing = fetch_by_key(model, key, [row[key] for row in rows])
+    result = UpsertResult()
+    to_create: list[M] = []
+    to_update: list[M] = []
+    update_fields: set[str] = set()
+    entries = []
+    now = timezone.now()
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            to_create.append(model(**row))
+            continue
+        changed = [
+            name
+            for name, value in row.items()
+            if _stored_value(obj, name) != _incoming_value(obj, name, value)
+        ]
+        if not changed:
+            result.unchanged += 1
+            continue
+        before = obj.audit_snapshot()
+        for name in changed:
+            setattr(obj, name, row[name])
+        obj.version += 1
+        obj.updated_at = now
+        update_fields.update(changed)
+        to_update.append(obj)
+        entries.append(
+            change_entry(actor, obj, action=ChangeAction.UPDATE, before=before, after=obj.audit_snapshot())
+        )
+    model._default_manager.bulk_create(to_create, batch_size=1000)
+    if to_create and to_create[0].pk is None:  # backends that do not return keys
+        refreshed = fetch_by_key(model, key, [getattr(o, key) for o in to_create])
+        for obj in to_create:
+            obj.pk = refreshed[getattr(obj, key)].pk
+    if after_create:
+        after_create(to_create)
+    entries.extend(
+        change_entry(actor, obj, action=ChangeAction.CREATE, before=None, after=obj.audit_snapshot())
+        for obj in to_create
+    )
+    if to_update:
+        model._default_manager.bulk_update(
+            to_update, sorted(update_fields | {"version", "updated_at"}), batch_size=1000
+        )
+    record_changes(entries)
+    result.created = len(to_create)
+    result.updated = len(to_update)
+    return result
+
+
+def update_fields_checked(
+    instance: M, *, actor: Actor, expected_version: int | None, changes: dict[str, Any]
+) -> M:
+    """Apply `changes` to one record if nobody changed it since `expected_version` was read."""
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError("该记录已被他人修改，请刷新后重新编辑（未保存您的修改）。")
+    before = locked.audit_snapshot()
+    changed = [n for n, v in changes.items() if _stored_value(locked, n) != _incoming_value(locked, n, v)]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, changes[name])
+    locked.version += 1
+    locked.full_clean()
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    record_change(actor, locked, action=ChangeAction.UPDATE, before=before)
+    return locked

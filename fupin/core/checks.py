@@ -1,0 +1,21 @@
+"""System checks that validate the environment-driven settings at start-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+
+
+@register()
+def settings_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+        problems.append(Error(f"DATABASE_URL 指向不支持的数据库：{engine}", id="fupin.E001"))
+    if not settings.DEBUG and not settings.CELERY_TASK_ALWAYS_EAGER and "postgresql" not in engine:
+        problems.append(Warning("生产环境（Celery 工作进程）应使用 PostgreSQL。", id="fupin.W001"))
+    if not settings.NODE_MODULES.exists() and settings.DEBUG:
+        problems.append(Warning("未找到 node_modules：请先运行 bin/run 安装前端资源。", id="fupin.W002"))
+    return problems

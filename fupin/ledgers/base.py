@@ -1,0 +1,200 @@
+"""The ledger engine: one reader and validator that every ledger plugs into.
+
+A ledger declares its columns (Chinese and English header, required or not, a parser), its key,
+the ledgers it depends on, row checks, how references are resolved and how valid rows are written.
+The engine reads the file, maps headers in any order, parses every cell, collects *every* error
+with its Excel row number, column, value and a Chinese reason, and writes only when there is none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from fupin.core.audit import Actor
+from fupin.core.bulk import UpsertResult
+from fupin.core.scope import Scope
+from fupin.core.text import clean_cell
+from fupin.ledgers import values
+from fupin.ledgers.reading import Cell, Table
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    parse: values.Parser
+    required: bool = False
+    help: str = ""
+    # Allowed labels, offered as a drop-down in the template.
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LedgerError:
+    ledger: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "表头"
+        column = f"“{self.column}”列" if self.column else ""
+        value = f"（值：{self.value}）" if self.value else ""
+        return f"[{self.ledger}] {where}{column}{value}：{self.message}"
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict[str, Any]
+    # References resolved to records by the ledger (e.g. "unit" → Unit).
+    refs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportContext:
+    actor: Actor
+    scope: Scope
+    default_area_code: str | None = None
+
+
+@dataclass
+class Report:
+    ledger: str
+    rows: int = 0
+    errors: list[LedgerError] = field(default_factory=list)
+    warnings: list[LedgerError] = field(default_factory=list)
+    result: UpsertResult = field(default_factory=UpsertResult)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RowErrors:
+    """Collects errors for one ledger; a row with an error is not resolved or written."""
+
+    def __init__(self, ledger: Ledger, report: Report) -> None:
+        self.ledger = ledger
+        self.report = report
+        self.bad_rows: set[int] = set()
+
+    def add(self, row: int, column_key: str, value: Any, message: str) -> None:
+        column = self.ledger.column_title(column_key)
+        shown = values.cell_text(value) if not isinstance(value, str) else value
+        self.report.errors.append(LedgerError(self.ledger.title, row, column, shown, message))
+        self.bad_rows.add(row)
+
+
+class Ledger:
+    name: ClassVar[str]
+    title: ClassVar[str]
+    key: ClassVar[tuple[str, ...]]
+    columns: ClassVar[Sequence[Column]]
+    depends_on: ClassVar[tuple[str, ...]] = ()
+    example: ClassVar[dict[str, str]] = {}
+
+    # -- what a ledger supplies ------------------------------------------------------------------
+    def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
+        """Checks within one row (consistency between columns, scope of referenced codes)."""
+
+    def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
+        """Look up references in bulk and store them in row.refs; report those that do not exist."""
+
+    def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
+        raise NotImplementedError
+
+    def export_rows(self, scope: Scope) -> Iterable[dict[str, Any]]:
+        """Rows keyed by column key, formatted as the ledger's cells."""
+        raise NotImplementedError
+
+    # -- the engine ------------------------------------------------------------------------------
+    def column_title(self, key: str) -> str:
+        for column in self.columns:
+            if column.key == key:
+                return column.zh
+        return key
+
+    def map_header(self, header: list[str], report: Report) -> dict[str, int]:
+        names: dict[str, Column] = {}
+        for column in self.columns:
+            names[column.zh] = column
+            names[column.en.lower()] = column
+        positions: dict[str, int] = {}
+        for index, raw in enumerate(header):
+            name = clean_cell(raw)
+            if not name:
+                continue
+            column = names.get(name) or names.get(name.lower())
+            if column is None:
+                report.warnings.append(LedgerError(self.title, 1, name, "", "未知的列，已忽略"))
+            elif column.key in positions:
+                report.errors.append(LedgerError(self.title, 1, name, "", "该列重复出现"))
+            else:
+                positions[column.key] = index
+        for column in self.columns:
+            if column.required and column.key not in positions:
+                report.errors.append(
+                    LedgerError(self.title, 1, column.zh, "", f"缺少必填列“{column.zh}”（{column.en}）")
+                )
+        return positions
+
+    def parse_rows(self, table: Table, positions: dict[str, int], errors: RowErrors) -> list[ParsedRow]:
+        parsed = []
+        for number, cells in table.rows:
+            row = ParsedRow(number=number, values={})
+            for column in self.columns:
+                index = positions.get(column.key)
+                cell: Cell = cells[index] if index is not None and index < len(cells) else None
+                if values.is_empty(cell):
+                    if column.required:
+                        errors.add(number, column.key, "", "必填项为空")
+                    row.values[column.key] = None
+                    continue
+                try:
+                    row.values[column.key] = column.parse(cell)
+                except ValueError as error:
+                    errors.add(number, column.key, cell, str(error))
+                    row.values[column.key] = None
+            parsed.append(row)
+        return parsed
+
+    def check_keys(self, rows: list[ParsedRow], errors: RowErrors) -> None:
+        first_seen: dict[tuple[Any, ...], int] = {}
+        for row in rows:
+            key = tuple(row.values.get(k) for k in self.key)
+            if any(part is None for part in key):
+                continue
+            if key in first_seen:
+                shown = " + ".join(str(part) for part in key)
+                errors.add(
+                    row.number, self.key[0], shown, f"与第{first_seen[key]}行重复（同一文件中键值不能重复）"
+                )
+            else:
+                first_seen[key] = row.number
+
+    def validate(
+        self, table: Table, context: ImportContext, progress: Progress | None = None
+    ) -> tuple[Report, list[ParsedRow]]:
+        report = Report(ledger=self.title, rows=len(table.rows))
+        positions = self.map_header(table.header, report)
+        if report.errors:
+            return report, []
+        errors = RowErrors(self, report)
+        rows = self.parse_rows(table, positions, errors)
+        for index, row in enumerate(rows):
+            if row.number not in errors.bad_rows:
+                self.check_row(row, errors, context)
+            if progress and index % 500 == 0:
+                progress(index, len(rows))
+        self.check_keys(rows, errors)
+        self.resolve([r for r in rows if r.number not in errors.bad_rows], errors, context)
+        report.errors.sort(key=lambda e: e.row)
+        return report, rows

@@ -1,0 +1,31 @@
+"""fupin import-dir DIR [--dry-run] [--errors OUT.xlsx]"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fupin.ledgers.cli import cli_context, print_outcome
+from fupin.ledgers.services import ledger_files_in, ledger_import_files
+
+
+class Command(BaseCommand):
+    help = "导入目录中的全部台账文件（<台账名>.xlsx 或 .csv），按依赖顺序在一个事务中完成。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("directory")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--errors", metavar="OUT.xlsx", help="把错误报告写成Excel")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        directory = Path(options["directory"])
+        files = ledger_files_in(directory) if directory.is_dir() else []
+        if not files:
+            raise CommandError(f"目录 {directory} 中没有台账文件（如 areas.xlsx、units.csv、cadres.xlsx）")
+        outcome = ledger_import_files(
+            files=files, context=cli_context(batch=f"cli-{uuid.uuid4().hex[:12]}"), dry_run=options["dry_run"]
+        )
+        print_outcome(outcome, self.stdout, self.stderr, options["errors"])

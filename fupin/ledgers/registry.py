@@ -1,0 +1,34 @@
+"""Every ledger the platform reads and writes, in dependency order. Later apps add theirs here."""
+
+from __future__ import annotations
+
+from fupin.ledgers.base import Ledger
+from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
+
+LEDGERS: dict[str, Ledger] = {
+    ledger.name: ledger for ledger in (AreasLedger(), UnitsLedger(), CadresLedger())
+}
+
+
+def ledger_named(name: str) -> Ledger:
+    try:
+        return LEDGERS[name]
+    except KeyError:
+        raise KeyError(f"没有名为 {name} 的台账；可用：{', '.join(LEDGERS)}") from None
+
+
+def dependency_order(names: list[str]) -> list[str]:
+    """`names` sorted so that each ledger comes after the ledgers it depends on."""
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        for dependency in LEDGERS[name].depends_on:
+            if dependency in names:
+                visit(dependency)
+        ordered.append(name)
+
+    for name in [n for n in LEDGERS if n in names]:
+        visit(name)
+    return ordered
