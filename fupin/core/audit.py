@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.utils import timezone
 
 from fupin.core.models import JSON, ChangeAction, ChangeLog, TimestampedModel
@@ -15,7 +15,7 @@ from fupin.core.models import JSON, ChangeAction, ChangeLog, TimestampedModel
 class Actor:
     """Who makes a change: a user, or a named process (an import run from the command line)."""
 
-    user: AbstractBaseUser | None
+    user: User | None
     name: str
     source: str = "web"
     batch: str = ""
@@ -26,7 +26,7 @@ class Actor:
     ) -> Actor:
         if user is None or not user.is_authenticated:
             return cls(user=None, name="系统", source=source, batch=batch)
-        assert isinstance(user, AbstractBaseUser)
+        assert isinstance(user, User)
         return cls(user=user, name=user.get_username(), source=source, batch=batch)
 
     @classmethod

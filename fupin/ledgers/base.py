@@ -123,10 +123,8 @@ class Ledger:
         return key
 
     def map_header(self, header: list[str], report: Report) -> dict[str, int]:
-        names: dict[str, Column] = {}
-        for column in self.columns:
-            names[column.zh] = column
-            names[column.en.lower()] = column
+        names = {column.zh: column for column in self.columns}
+        names.update({column.en.lower(): column for column in self.columns})
         positions: dict[str, int] = {}
         for index, raw in enumerate(header):
             name = clean_cell(raw)
@@ -139,10 +137,10 @@ class Ledger:
                 report.errors.append(LedgerError(self.title, 1, name, "", "该列重复出现"))
             else:
                 positions[column.key] = index
-        for column in self.columns:
-            if column.required and column.key not in positions:
+        for required in self.columns:
+            if required.required and required.key not in positions:
                 report.errors.append(
-                    LedgerError(self.title, 1, column.zh, "", f"缺少必填列“{column.zh}”（{column.en}）")
+                    LedgerError(self.title, 1, required.zh, "", f"缺少必填列“{required.zh}”（{required.en}）")
                 )
         return positions
 

@@ -48,7 +48,9 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises several error types for a damaged file
         raise UnreadableFile(f"无法读取Excel文件：{error}") from error
-    yield from rows
+    for row in rows:
+        cells: list[Cell] = list(row)
+        yield cells
 
 
 def _is_blank(cells: list[Cell]) -> bool:

@@ -177,8 +177,8 @@ def phone_number(value: Cell) -> str:
 
 
 def longitude(value: Cell) -> Decimal:
-    return decimal(-180, 180, places=6)(value)  # type: ignore[no-any-return]
+    return decimal(-180, 180, places=6)(value)
 
 
 def latitude(value: Cell) -> Decimal:
-    return decimal(-90, 90, places=6)(value)  # type: ignore[no-any-return]
+    return decimal(-90, 90, places=6)(value)
