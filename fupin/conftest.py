@@ -13,8 +13,9 @@ from fupin.areas.models import Area
 from fupin.areas.services import areas_upsert
 from fupin.core import idnumber
 from fupin.core.audit import Actor
+from fupin.core.roles import Role
 from fupin.core.scope import Scope
-from fupin.people.models import Cadre, Role, Unit
+from fupin.people.models import Cadre, Unit
 from fupin.people.scope import SUPERUSER
 from fupin.people.services import account_create, cadres_upsert, units_upsert
 

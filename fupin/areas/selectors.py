@@ -59,8 +59,10 @@ def area_search(scope: Scope, query: str, *, level: str | None = None, limit: in
     text = query.strip().lower().replace(" ", "")
     if not text:
         return []
-    qs = area_list(scope).filter(
-        Q(name__contains=query.strip()) | Q(code__startswith=text) | Q(search_key__contains=text)
+    qs = (
+        area_list(scope)
+        .select_related("parent")
+        .filter(Q(name__contains=query.strip()) | Q(code__startswith=text) | Q(search_key__contains=text))
     )
     if level:
         qs = qs.filter(level=level)

@@ -6,9 +6,13 @@ the web pages, the API and the exports all filter the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
+
+from fupin.core.roles import AREA_WIDE_ROLES, MANAGING_ROLES, SUPERUSER, Role
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,23 @@ class Scope:
     @property
     def is_everything(self) -> bool:
         return self.area_prefixes is None
+
+    @property
+    def is_area_wide(self) -> bool:
+        return self.role == SUPERUSER or self.role in AREA_WIDE_ROLES
+
+    @property
+    def can_manage(self) -> bool:
+        """Maintain areas, units and cadres of the area, and import its ledgers."""
+        return self.role == SUPERUSER or self.role in MANAGING_ROLES
+
+    @property
+    def can_see_full_id_numbers(self) -> bool:
+        return self.can_manage
+
+    @property
+    def is_public(self) -> bool:
+        return self.role in {Role.PUBLIC, "none"}
 
     def area_q(self, code_field: str) -> Q:
         """A filter keeping rows whose area code (at `code_field`) lies inside the scope."""
@@ -44,3 +65,25 @@ class Scope:
 
 
 NOTHING = Scope(role="none")
+
+
+ScopeResolver = Callable[[Any], Scope]
+_resolver: ScopeResolver | None = None
+
+
+def register_scope_resolver(resolver: ScopeResolver) -> None:
+    """Set by the people app, which knows accounts; lower apps only ask `scope_of`."""
+    global _resolver
+    _resolver = resolver
+
+
+def scope_of(request: Any) -> Scope:
+    """The scope of the request's user, computed once per request and user."""
+    user = request.user
+    cached = getattr(request, "_fupin_scope", None)
+    if cached is not None and cached[0] is user:
+        return cached[1]
+    assert _resolver is not None, "people app not loaded"
+    scope = _resolver(user)
+    request._fupin_scope = (user, scope)
+    return scope

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 
 from fupin.areas.models import Area
 from fupin.core.audit import Actor
+from fupin.core.roles import Role
 from fupin.core.scope import Scope
-from fupin.people.models import Cadre, CadreCategory, Role, Unit
+from fupin.people.models import Cadre, CadreCategory, Unit
 from fupin.people.scope import SUPERUSER
 from fupin.people.services import account_create
 
@@ -32,7 +33,7 @@ def _first_cadre(category: str, **filters: object) -> Cadre:
 
 
 def create_demo_accounts(county_code: str) -> list[DemoLogin]:
-    actor = Actor.system("演示数据")
+    actor = Actor.system("演示数据", source="demo")
     scope = Scope(role=SUPERUSER, area_prefixes=None)
     county = Area.objects.get(code=county_code)
     town = Area.objects.filter(parent=county).order_by("code").first()

@@ -90,7 +90,7 @@ def _areas(rng: random.Random) -> tuple[list[dict[str, str]], list[str], list[st
     ]
     town_codes, village_codes = [], []
     # Villages per town: 152 spread over 17 towns, between 5 and 14 each.
-    sizes = [9] * len(names.TOWNS)
+    sizes = [VILLAGES // len(names.TOWNS)] * len(names.TOWNS)
     for _ in range(VILLAGES - sum(sizes)):
         sizes[rng.randrange(len(sizes))] += 1
     for _ in range(40):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.areas.models import Area
 from fupin.core import idnumber, phone
 from fupin.core.models import JSON, TimestampedModel
+from fupin.core.roles import Role
 
 
 class UnitKind(models.TextChoices):
@@ -140,17 +141,6 @@ def categories_field(categories: list[str]) -> str:
     """The stored form of a category list, in the enumeration's order."""
     chosen = [c for c in CadreCategory.values if c in set(categories)]
     return "," + ",".join(chosen) + "," if chosen else ""
-
-
-class Role(models.TextChoices):
-    COUNTY_ADMIN = "county_admin", _("县级管理员")
-    COUNTY_LEADER = "county_leader", _("县级领导")
-    OFFICE_STAFF = "office_staff", _("扶贫办工作人员")
-    UNIT_USER = "unit_user", _("单位用户")
-    TOWN_OFFICIAL = "town_official", _("乡镇干部")
-    WORK_TEAM = "work_team", _("驻村工作队员")
-    PAIRED_CADRE = "paired_cadre", _("帮扶干部")
-    PUBLIC = "public", _("群众")
 
 
 class Account(TimestampedModel):

@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from fupin.core import areacode
+from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import NOTHING, Scope
-from fupin.people.models import Account, Cadre, Role, Unit
+from fupin.people.models import Account, Cadre, Unit
 
-# Roles that see and steer their whole area (the county for county roles).
-AREA_WIDE_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_LEADER, Role.OFFICE_STAFF, Role.TOWN_OFFICIAL})
-# Roles that maintain the county's structure and people, and import its ledgers.
-MANAGING_ROLES = frozenset({Role.COUNTY_ADMIN, Role.OFFICE_STAFF})
-SUPERUSER = "superuser"
+__all__ = ["SUPERUSER", "scope_for", "unit_with_descendants"]
 
 
 def unit_with_descendants(unit_id: int) -> frozenset[int]:
@@ -47,16 +44,3 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     return Scope(
         role=account.role, area_prefixes=prefixes, unit_ids=units, cadre_id=cadre_id, root_area_code=root
     )
-
-
-def is_area_wide(scope: Scope) -> bool:
-    return scope.role == SUPERUSER or scope.role in AREA_WIDE_ROLES
-
-
-def can_manage(scope: Scope) -> bool:
-    """Maintain areas, units and cadres of the area, and import ledgers."""
-    return scope.role == SUPERUSER or scope.role in MANAGING_ROLES
-
-
-def can_see_full_id_numbers(scope: Scope) -> bool:
-    return can_manage(scope)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from fupin.core import areacode
+from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import Scope
-from fupin.people.models import Cadre, Role, Unit
-from fupin.people.scope import SUPERUSER, is_area_wide
+from fupin.people.models import Cadre, Unit
 
 
 def _unit_scope_q(scope: Scope, prefix: str = "") -> Q:
     """Which units a scope covers: by the unit's area for area-wide roles, by unit otherwise."""
     if scope.role == SUPERUSER:
         return Q()
-    if is_area_wide(scope):
+    if scope.is_area_wide:
         # A unit without 所在区划 belongs to no area: only a platform administrator sees it.
         return scope.area_q(f"{prefix}area__code")
     return Q(**{f"{prefix}pk__in": scope.unit_ids})
@@ -40,7 +40,7 @@ def cadre_list(
 ) -> QuerySet[Cadre]:
     if scope.role == SUPERUSER:
         qs = Cadre.objects.all()
-    elif is_area_wide(scope):
+    elif scope.is_area_wide:
         qs = Cadre.objects.filter(_unit_scope_q(scope, "unit__"))
     elif scope.role == Role.UNIT_USER:
         qs = Cadre.objects.filter(unit_id__in=scope.unit_ids)

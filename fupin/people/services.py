@@ -15,10 +15,10 @@ from fupin.core.audit import Actor, record_change
 from fupin.core.bulk import UpsertResult, bulk_upsert, update_fields_checked
 from fupin.core.exceptions import ApplicationError, PermissionDenied
 from fupin.core.models import ChangeAction
+from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import Scope
 from fupin.core.text import pinyin_key
-from fupin.people.models import Account, Cadre, Role, Unit, categories_field
-from fupin.people.scope import SUPERUSER, can_manage
+from fupin.people.models import Account, Cadre, Unit, categories_field
 
 SELF_EDITABLE = frozenset({"phone"})
 CADRE_EDITABLE = frozenset({"name", "phone", "unit", "title", "categories"})
@@ -171,7 +171,7 @@ def account_create(
     cadre: Cadre | None = None,
 ) -> Account:
     """A login for a role in an area; the creating user must manage that area."""
-    if not can_manage(scope) or (area is not None and not scope.covers_code(area.code)):
+    if not scope.can_manage or (area is not None and not scope.covers_code(area.code)):
         raise PermissionDenied("您无权在该区划创建账号")
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():

@@ -1,1 +1,31 @@
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from fupin.areas import api as areas_api
+from fupin.people import api as people_api
+from fupin.web import views
+
+api_patterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("areas/", areas_api.AreaListApi.as_view(), name="api-area-list"),
+    path("areas/search/", areas_api.AreaSearchApi.as_view(), name="api-area-search"),
+    path("areas/<str:code>/", areas_api.AreaDetailApi.as_view(), name="api-area-detail"),
+    path("units/", people_api.UnitListApi.as_view(), name="api-unit-list"),
+    path("units/<str:code>/", people_api.UnitDetailApi.as_view(), name="api-unit-detail"),
+    path("cadres/", people_api.CadreListApi.as_view(), name="api-cadre-list"),
+    path("cadres/<str:code>/", people_api.CadreDetailApi.as_view(), name="api-cadre-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("areas/", include("fupin.areas.urls")),
+    path("", include("fupin.people.urls")),
+    path("ledgers/", include("fupin.ledgers.urls")),
+    path("api/", include(api_patterns)),
+]

@@ -1,0 +1,64 @@
+"""Small helpers shared by every app's views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.http import urlencode
+
+from fupin.core.scope import Scope, scope_of
+
+PAGE_SIZE = 50
+
+
+def staff_scope(request: HttpRequest) -> Scope:
+    """The scope of a signed-in non-public user; the public only ever see the public problem form."""
+    scope = scope_of(request)
+    if scope.is_public:
+        raise PermissionDenied("该账号只能使用群众问题反映表")
+    return scope
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user; views that call this are behind login_required."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE
+) -> tuple[Page[Any], str]:
+    """A page of `queryset` and the query string (without page) for the pagination links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
+    return page, query
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+
+from fupin.core.web import StyledForm
+from fupin.people.models import Cadre, CadreCategory
+
+
+class CadreForm(StyledForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="手机号码", max_length=20, required=False)
+    unit_code = forms.CharField(label="单位编码", max_length=32)
+    title = forms.CharField(label="职务", max_length=100, required=False)
+    categories = forms.MultipleChoiceField(
+        label="干部类别", choices=CadreCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_cadre(cls, cadre: Cadre) -> CadreForm:
+        return cls(initial=cls.initial_of(cadre))
+
+    @staticmethod
+    def initial_of(cadre: Cadre) -> dict[str, object]:
+        return {
+            "name": cadre.name,
+            "phone": cadre.phone,
+            "unit_code": cadre.unit.code,
+            "title": cadre.title,
+            "categories": cadre.category_list,
+            "version": cadre.version,
+        }
+
+
+class OwnPhoneForm(StyledForm):
+    """What a cadre may change of their own record."""
+
+    phone = forms.CharField(label="手机号码", max_length=20, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
