@@ -40,6 +40,11 @@ class Scope:
         return self.role == SUPERUSER or self.role in MANAGING_ROLES
 
     @property
+    def can_manage_accounts(self) -> bool:
+        """Open logins for the area's people and give them roles."""
+        return self.role in {SUPERUSER, Role.COUNTY_ADMIN}
+
+    @property
     def can_see_full_id_numbers(self) -> bool:
         return self.can_manage
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from fupin.core.roles import Role
 from fupin.core.web import StyledForm
 from fupin.people.models import Cadre, CadreCategory
 
@@ -37,3 +38,14 @@ class OwnPhoneForm(StyledForm):
 
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AccountForm(StyledForm):
+    username = forms.CharField(label="账号", max_length=150)
+    password = forms.CharField(label="初始密码", min_length=8, widget=forms.PasswordInput(render_value=False))
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    area_code = forms.CharField(label="所属区划代码", max_length=12)
+    unit_code = forms.CharField(label="所属单位编码", max_length=32, required=False)
+    cadre_code = forms.CharField(
+        label="对应干部编号", max_length=32, required=False, help_text="该账号属于哪位干部（可选）"
+    )

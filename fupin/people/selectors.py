@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from fupin.core import areacode
 from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import Scope
-from fupin.people.models import Cadre, Unit
+from fupin.people.models import Account, Cadre, Unit
 
 
 def _unit_scope_q(scope: Scope, prefix: str = "") -> Q:
@@ -64,3 +64,14 @@ def cadre_list(
 
 def cadre_get(scope: Scope, code: str) -> Cadre | None:
     return cadre_list(scope).filter(code=code).first()
+
+
+def account_list(scope: Scope) -> QuerySet[Account]:
+    """Logins whose area lies in the scope, for the people who manage accounts."""
+    if not scope.can_manage_accounts:
+        return Account.objects.none()
+    return (
+        Account.objects.filter(scope.area_q("area__code"))
+        .select_related("user", "area", "unit", "user__cadre")
+        .order_by("user__username")
+    )

@@ -171,11 +171,17 @@ def account_create(
     cadre: Cadre | None = None,
 ) -> Account:
     """A login for a role in an area; the creating user must manage that area."""
-    if not scope.can_manage or (area is not None and not scope.covers_code(area.code)):
+    if not scope.can_manage_accounts or area is None or not scope.covers_code(area.code):
         raise PermissionDenied("您无权在该区划创建账号")
+    if role == Role.UNIT_USER and unit is None:
+        raise ApplicationError(
+            "单位用户必须指定所属单位", field_errors={"unit_code": "单位用户必须指定所属单位"}
+        )
+    if cadre is not None and cadre.user_id is not None:
+        raise ApplicationError("该干部已开通账号", field_errors={"cadre_code": "该干部已开通账号"})
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
-        raise ApplicationError(f"账号 {username} 已存在")
+        raise ApplicationError(f"账号 {username} 已存在", field_errors={"username": "该账号已存在"})
     user = user_model.objects.create_user(username=username, password=password)
     assert isinstance(user, AbstractUser)
     account = Account.objects.create(user=user, role=role, area=area, unit=unit)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),
     path("cadres/", views.cadre_list_view, name="cadre-list"),
     path("cadres/<str:code>/", views.cadre_detail, name="cadre-detail"),
+    path("accounts/", views.account_list_view, name="account-list"),
 ]

@@ -18,10 +18,16 @@ from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope
 from fupin.core.selectors import change_history
 from fupin.core.web import paginate, staff_scope
-from fupin.people.forms import CadreForm, OwnPhoneForm
+from fupin.people.forms import AccountForm, CadreForm, OwnPhoneForm
 from fupin.people.models import Cadre, CadreCategory, UnitKind
-from fupin.people.selectors import cadre_get, cadre_list, unit_get, unit_list
-from fupin.people.services import CADRE_EDITABLE, SELF_EDITABLE, cadre_update, can_edit_cadre
+from fupin.people.selectors import account_list, cadre_get, cadre_list, unit_get, unit_list
+from fupin.people.services import (
+    CADRE_EDITABLE,
+    SELF_EDITABLE,
+    account_create,
+    cadre_update,
+    can_edit_cadre,
+)
 
 
 @login_required
@@ -146,3 +152,58 @@ def cadre_detail(request: HttpRequest, code: str) -> HttpResponse:
             "history": change_history(cadre)[:50],
         },
     )
+
+
+def _account_scope(request: HttpRequest) -> Scope:
+    scope = staff_scope(request)
+    if not scope.can_manage_accounts:
+        raise PermissionDenied("只有县级管理员可以管理账号")
+    return scope
+
+
+def _create_account(request: HttpRequest, scope: Scope, form: AccountForm) -> bool:
+    data = form.cleaned_data
+    area = area_get(scope, data["area_code"].strip())
+    unit = unit_get(scope, data["unit_code"].strip()) if data["unit_code"].strip() else None
+    cadre = cadre_get(scope, data["cadre_code"].strip()) if data["cadre_code"].strip() else None
+    for field, missing in (
+        ("area_code", area is None),
+        ("unit_code", data["unit_code"].strip() and unit is None),
+        ("cadre_code", data["cadre_code"].strip() and cadre is None),
+    ):
+        if missing:
+            form.add_error(field, "不存在或不在您的管辖范围内")
+    if form.errors:
+        return False
+    try:
+        account_create(
+            actor=Actor.of(request.user),
+            scope=scope,
+            username=data["username"].strip(),
+            password=data["password"],
+            role=data["role"],
+            area=area,
+            unit=unit or (cadre.unit if cadre else None),
+            cadre=cadre,
+        )
+    except ApplicationError as error:
+        for field, message in error.field_errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        if not error.field_errors:
+            form.add_error(None, error.message)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_list_view(request: HttpRequest) -> HttpResponse:
+    scope = _account_scope(request)
+    form = AccountForm(initial={"area_code": scope.root_area_code or ""})
+    if request.method == "POST":
+        form = AccountForm(request.POST)
+        if form.is_valid() and _create_account(request, scope, form):
+            messages.success(request, f"账号 {form.cleaned_data['username']} 已开通。")
+            return redirect("people:account-list")
+    page, query = paginate(request, account_list(scope))
+    return render(request, "people/account_list.html", {"page_obj": page, "query": query, "form": form})

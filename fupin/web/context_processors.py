@@ -30,6 +30,8 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
     ]
     if scope.can_manage:
         items.append(("台账导入导出", "ledgers:index"))
+    if scope.can_manage_accounts:
+        items.append(("账号管理", "people:account-list"))
     items.append(("接口文档", "api-docs"))
     return items
 
