@@ -23,7 +23,9 @@ def test_back_office_lists_cadres_with_masked_id_numbers(admin_client_: Client, 
     assert cadre.id_number not in body
 
 
-def test_back_office_cannot_change_cadres_but_logs_account_changes(admin_client_: Client, personas: Personas) -> None:
+def test_back_office_cannot_change_cadres_but_logs_account_changes(
+    admin_client_: Client, personas: Personas
+) -> None:
     cadre = personas.cadres["agri_cadre"]
     response = admin_client_.post(f"/admin/people/cadre/{cadre.pk}/change/", {"name": "改名"})
     assert response.status_code == 403
