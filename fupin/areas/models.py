@@ -39,6 +39,11 @@ class Area(TimestampedModel):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
+        indexes = [
+            # "Inside an area" is `code LIKE 'prefix%'`; outside the C collation PostgreSQL needs
+            # the pattern operator class to answer it from an index. Other databases ignore it.
+            models.Index(fields=["code"], name="area_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(longitude__isnull=True)
