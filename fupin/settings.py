@@ -56,6 +56,7 @@ def _embedded_secret_key() -> str:
 
 
 DEBUG = env_bool("FUPIN_DEBUG")
+SECRET_KEY_FROM_ENV = bool(env_str("FUPIN_SECRET_KEY"))
 SECRET_KEY = env_str("FUPIN_SECRET_KEY") or _embedded_secret_key()
 ALLOWED_HOSTS = env_list("FUPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("FUPIN_CSRF_TRUSTED_ORIGINS", [])
@@ -112,6 +113,8 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fupin.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("FUPIN_CONN_MAX_AGE", 0))}
+# Behind pgbouncer in transaction mode, server-side cursors (used by exports) must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("FUPIN_DB_DISABLE_SERVER_SIDE_CURSORS")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while an import writes; a busy timeout instead of "database is locked".
@@ -140,7 +143,7 @@ LOCALE_PATHS = [BASE_DIR / "fupin" / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("FUPIN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Front-end assets come from npm (package-lock.json) and are served by the platform itself.
-NODE_MODULES = BASE_DIR / "node_modules"
+NODE_MODULES = Path(env_str("FUPIN_NODE_MODULES", str(BASE_DIR / "node_modules")))
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
@@ -180,13 +183,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Import progress is shared between web and worker processes through this cache, so with a Redis
+# broker and no cache of its own the broker's Redis serves as the cache too.
+REDIS_URL = env_str("FUPIN_REDIS_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("FUPIN_REDIS_URL")}
-        if env_str("FUPIN_REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if env_bool("FUPIN_STATIC_MANIFEST"):
+    # Content-hashed static file names (after `fupin collectstatic`), so nginx may cache them for a year.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("FUPIN_SECURE_COOKIES")

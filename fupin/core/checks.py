@@ -16,6 +16,21 @@ def settings_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
         problems.append(Error(f"DATABASE_URL 指向不支持的数据库：{engine}", id="fupin.E001"))
     if not settings.DEBUG and not settings.CELERY_TASK_ALWAYS_EAGER and "postgresql" not in engine:
         problems.append(Warning("生产环境（Celery 工作进程）应使用 PostgreSQL。", id="fupin.W001"))
+    if not settings.DEBUG and not settings.SECRET_KEY_FROM_ENV:
+        problems.append(
+            Warning(
+                "未设置 FUPIN_SECRET_KEY：正在使用 var/ 下自动生成的密钥。"
+                "生产环境请设置 FUPIN_SECRET_KEY 或 FUPIN_SECRET_KEY_FILE。",
+                id="fupin.W003",
+            )
+        )
+    if not settings.CELERY_TASK_ALWAYS_EAGER and "locmem" in settings.CACHES["default"]["BACKEND"]:
+        problems.append(
+            Warning(
+                "Celery 工作进程与网页进程不共享缓存：导入进度条将不会更新。请设置 FUPIN_REDIS_URL。",
+                id="fupin.W004",
+            )
+        )
     if not settings.NODE_MODULES.exists() and settings.DEBUG:
         problems.append(Warning("未找到 node_modules：请先运行 bin/run 安装前端资源。", id="fupin.W002"))
     return problems

@@ -85,8 +85,10 @@ def run_job(job_id: int, *, confirm: bool) -> None:
         status = ImportStatus.REJECTED
     elif confirm:
         status = ImportStatus.DONE
+    # The file is kept only while it waits for confirmation; the report stays.
+    content = job.content if status == ImportStatus.VALID else b""
     ImportJob.objects.filter(pk=job_id).update(
-        status=status, report=_report_of(outcome), finished_at=timezone.now()
+        status=status, report=_report_of(outcome), finished_at=timezone.now(), content=content
     )
     cache.delete(progress_key(job_id))
 

@@ -8,6 +8,7 @@ from fupin.people import api as people_api
 from fupin.web import views
 
 api_patterns = [
+    path("", views.api_root, name="api-root"),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("areas/", areas_api.AreaListApi.as_view(), name="api-area-list"),
     path("areas/search/", areas_api.AreaSearchApi.as_view(), name="api-area-search"),

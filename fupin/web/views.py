@@ -6,7 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from fupin.areas.models import AreaLevel
 from fupin.areas.selectors import area_list
@@ -42,3 +46,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": categories,
         },
     )
+
+
+@api_view(["GET"])
+def api_root(request: Request) -> Response:
+    """The API's front door: where each collection, the schema and the docs are."""
+    names = {
+        "areas": "api-area-list",
+        "area_search": "api-area-search",
+        "units": "api-unit-list",
+        "cadres": "api-cadre-list",
+        "token": "api-token",
+        "schema": "api-schema",
+        "docs": "api-docs",
+    }
+    return Response({key: request.build_absolute_uri(reverse(name)) for key, name in names.items()})

@@ -46,6 +46,7 @@ def test_upload_validate_then_confirm(personas: Personas) -> None:
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert job.report["created"] == 2
+    assert bytes(job.content) == b""  # the uploaded file is not kept after the import
     assert set(Cadre.objects.filter(code__in=["N1", "N2"]).values_list("name", flat=True)) == {
         "新干部甲",
         "新干部乙",

@@ -57,3 +57,10 @@ def test_openapi_schema_documents_every_endpoint(personas: Personas) -> None:
 @pytest.mark.parametrize("path", ["/api/schema/", "/api/cadres/"])
 def test_anonymous_cannot_read_the_api(db: None, path: str) -> None:
     assert APIClient().get(path).status_code in {401, 403}
+
+
+def test_api_root_links_every_collection(personas: Personas) -> None:
+    links = personas.client("office_staff").get("/api/").json()
+    assert links["cadres"].endswith("/api/cadres/")
+    assert links["docs"].endswith("/api/docs/")
+    assert set(links) >= {"areas", "area_search", "units", "cadres", "token", "schema", "docs"}
