@@ -85,6 +85,9 @@ class RowErrors:
         self.ledger = ledger
         self.report = report
         self.bad_rows: set[int] = set()
+        # Every row of the file, with or without errors: a reference to a row that has its own
+        # error is not reported again as missing.
+        self.all_rows: list[ParsedRow] = []
 
     def add(self, row: int, column_key: str, value: Any, message: str) -> None:
         column = self.ledger.column_title(column_key)
@@ -187,6 +190,7 @@ class Ledger:
             return report, []
         errors = RowErrors(self, report)
         rows = self.parse_rows(table, positions, errors)
+        errors.all_rows = rows
         for index, row in enumerate(rows):
             if row.number not in errors.bad_rows:
                 self.check_row(row, errors, context)

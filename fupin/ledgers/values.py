@@ -121,7 +121,10 @@ def decimal(minimum: float | None = None, maximum: float | None = None, places: 
         if not number.is_finite():
             raise ValueError("应为数字")
         _check_range(number, minimum, maximum)
-        return round(number, places)
+        try:
+            return round(number, places)
+        except InvalidOperation as error:  # more digits than the decimal context holds
+            raise ValueError("数值过大") from error
 
     return parse
 
@@ -150,6 +153,8 @@ def multi_choice(choices: dict[str, str]) -> Parser:
 
     def parse(value: Cell) -> list[str]:
         labels = [p.strip() for p in _SEPARATORS.split(cell_text(value)) if p.strip()]
+        if not labels:
+            raise ValueError(f"至少填写一个，应为：{'、'.join(choices)}")
         unknown = [label for label in labels if label not in choices]
         if unknown:
             raise ValueError(f"“{'、'.join(unknown)}”不是有效值，应为：{'、'.join(choices)}")

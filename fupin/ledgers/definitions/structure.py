@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.db.models import QuerySet
 
 from fupin.areas.models import Area, AreaLevel
 from fupin.areas.selectors import area_list
@@ -33,6 +35,24 @@ def _codes_in_db(model: type[Unit] | type[Cadre] | type[Area], codes: set[str]) 
         for obj in model._default_manager.filter(code__in=code_list[start : start + 2000]):
             found[obj.code] = obj
     return found
+
+
+def _check_stored_in_scope(
+    model: type[Unit] | type[Cadre],
+    visible: Callable[[Scope], QuerySet[Any]],
+    rows: list[ParsedRow],
+    errors: RowErrors,
+    context: ImportContext,
+    message: str,
+) -> None:
+    """A row may update a stored record only if that record lies in the importing user's scope."""
+    if context.scope.is_everything:
+        return
+    stored = _codes_in_db(model, {r.values["code"] for r in rows})
+    in_scope = set(visible(context.scope).filter(code__in=list(stored)).values_list("code", flat=True))
+    for row in rows:
+        if row.values["code"] in stored and row.values["code"] not in in_scope:
+            errors.add(row.number, "code", row.values["code"], message)
 
 
 class AreasLedger(Ledger):
@@ -69,7 +89,8 @@ class AreasLedger(Ledger):
         code, level, parent = row.values["code"], row.values["level"], row.values["parent_code"]
         if areacode.level_of(code) != level:
             expected = AreaLevel(areacode.level_of(code)).label
-            errors.add(row.number, "level", row.values["level"], f"与区划代码不符：该代码是{expected}级代码")
+            label = next(k for k, value in LEVEL_LABELS.items() if value == level)
+            errors.add(row.number, "level", label, f"与区划代码不符：该代码是{expected}级代码")
             return
         if level in {areacode.TOWN, areacode.VILLAGE}:
             if parent is None:
@@ -89,7 +110,7 @@ class AreasLedger(Ledger):
             errors.add(row.number, "code", code, "不在您的管辖范围内")
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
-        in_file = {r.values["code"] for r in rows}
+        in_file = {r.values["code"] for r in rows + errors.all_rows}
         wanted = {r.values["parent_code"] for r in rows if r.values["parent_code"]} - in_file
         existing = _codes_in_db(Area, wanted)
         for row in rows:
@@ -123,8 +144,8 @@ class AreasLedger(Ledger):
                 "level": levels[area.level],
                 "parent_code": areacode.parent_code_of(area.code) if area.level != areacode.COUNTY else "",
                 "is_poor_village": _bool_cell(area.is_poor_village) if area.level == areacode.VILLAGE else "",
-                "longitude": "" if area.longitude is None else str(area.longitude.normalize()),
-                "latitude": "" if area.latitude is None else str(area.latitude.normalize()),
+                "longitude": "" if area.longitude is None else format(area.longitude.normalize(), "f"),
+                "latitude": "" if area.latitude is None else format(area.latitude.normalize(), "f"),
             }
 
 
@@ -156,7 +177,7 @@ class UnitsLedger(Ledger):
             errors.add(row.number, "parent_code", row.values["parent_code"], "上级单位不能是自己")
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
-        in_file = {r.values["code"] for r in rows}
+        in_file = {r.values["code"] for r in rows + errors.all_rows}
         parents = _codes_in_db(
             Unit, {r.values["parent_code"] for r in rows if r.values["parent_code"]} - in_file
         )
@@ -170,10 +191,17 @@ class UnitsLedger(Ledger):
                     errors.add(row.number, "area_code", area_code, "区划代码不存在")
                 else:
                     row.refs["area"] = areas[area_code]
+        _check_stored_in_scope(Unit, unit_list, rows, errors, context, "该单位不在您的管辖范围内")
         self._check_cycles(rows, errors)
 
     def _check_cycles(self, rows: list[ParsedRow], errors: RowErrors) -> None:
         parent_of = {r.values["code"]: r.values["parent_code"] for r in rows}
+        # Units the file does not list keep their stored parent: a loop may run through them.
+        wanted = {p for p in parent_of.values() if p} - set(parent_of)
+        while wanted:
+            stored = dict(Unit.objects.filter(code__in=sorted(wanted)).values_list("code", "parent__code"))
+            parent_of.update({code: stored.get(code) for code in wanted})
+            wanted = {p for p in stored.values() if p} - set(parent_of)
         for row in rows:
             seen, code = set(), row.values["code"]
             while code in parent_of and code not in seen:
@@ -251,6 +279,7 @@ class CadresLedger(Ledger):
             unit_list(context.scope).filter(code__in=list(units)).values_list("code", flat=True)
         )
         self._check_id_numbers(rows, errors)
+        _check_stored_in_scope(Cadre, cadre_list, rows, errors, context, "该干部不在您的管辖范围内")
         for row in rows:
             unit_code = row.values["unit_code"]
             if unit_code not in units:
