@@ -53,6 +53,7 @@ def start_worker(personas: Personas) -> Iterator[Callable[[], None]]:
     processes: list[subprocess.Popen[bytes]] = []
     saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
     celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
+    _reset_connections()
     try:
         with override_settings(
             CACHES={
@@ -62,9 +63,16 @@ def start_worker(personas: Personas) -> Iterator[Callable[[], None]]:
             yield lambda: processes.append(subprocess.Popen(command, env=env))
     finally:
         celery_app.conf.update(saved)
+        _reset_connections()
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _reset_connections() -> None:
+    """Drop producer pools cached for an earlier broker setting, so tasks go where conf now says."""
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
 
 
 def _wait_for(job: ImportJob, statuses: set[str], seconds: float = 60) -> ImportJob:
