@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -41,8 +42,22 @@ class AreaOutput(serializers.ModelSerializer[Area]):
 class AreaUpdateInput(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField(max_length=100, required=False)
     is_poor_village = serializers.BooleanField(required=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        min_value=Decimal(-180),
+        max_value=Decimal(180),
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        min_value=Decimal(-90),
+        max_value=Decimal(90),
+    )
     version = serializers.IntegerField(help_text="读取时的版本号；他人已修改时返回409")
 
 

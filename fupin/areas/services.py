@@ -87,5 +87,13 @@ def areas_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResul
             }
             for row in level_rows
         ]
-        result.add(bulk_upsert(Area, key="code", rows=prepared, actor=actor))
+        result.add(
+            bulk_upsert(
+                Area,
+                key="code",
+                rows=prepared,
+                actor=actor,
+                keep_when_blank=("is_poor_village", "longitude", "latitude"),
+            )
+        )
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as ModelValidationError
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,5 +31,15 @@ def fupin_exception_handler(exc: Exception, context: dict[str, Any]) -> Response
     if isinstance(exc, ApplicationError):
         return Response(
             {"detail": exc.message, "errors": exc.field_errors}, status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, ModelValidationError):
+        # A model constraint that a serializer did not check first is still the caller's bad input.
+        errors = (
+            {field: "；".join(messages) for field, messages in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {}
+        )
+        return Response(
+            {"detail": "；".join(exc.messages), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
         )
     return exception_handler(exc, context)

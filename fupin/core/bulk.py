@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,10 +57,13 @@ def bulk_upsert(
     rows: Sequence[dict[str, Any]],
     actor: Actor,
     after_create: Callable[[list[M]], None] | None = None,
+    keep_when_blank: Collection[str] = (),
 ) -> UpsertResult:
     """Create the rows whose key is new, update those that differ, leave the rest untouched.
 
     A second import of the same rows therefore changes nothing and writes no change-log row.
+    Fields named in `keep_when_blank` that arrive as None or "" are "not given" (ledgers.md: an
+    empty cell): an existing record keeps its value and a new one takes the model's default.
     """
     existing = fetch_by_key(model, key, [row[key] for row in rows])
     result = UpsertResult()
@@ -69,7 +72,12 @@ def bulk_upsert(
     update_fields: set[str] = set()
     entries = []
     now = timezone.now()
-    for row in rows:
+    for full_row in rows:
+        row = {
+            name: value
+            for name, value in full_row.items()
+            if not (name in keep_when_blank and (value is None or value == ""))
+        }
         obj = existing.get(row[key])
         if obj is None:
             to_create.append(model(**row))

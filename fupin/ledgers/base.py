@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from fupin.core import idnumber
 from fupin.core.audit import Actor
 from fupin.core.bulk import UpsertResult
 from fupin.core.scope import Scope
@@ -92,6 +93,9 @@ class RowErrors:
     def add(self, row: int, column_key: str, value: Any, message: str) -> None:
         column = self.ledger.column_title(column_key)
         shown = values.cell_text(value) if not isinstance(value, str) else value
+        if column_key.endswith("id_number"):
+            # Error reports are downloaded, mailed and printed: an ID number in them stays masked.
+            shown = idnumber.mask(shown)
         self.report.errors.append(LedgerError(self.ledger.title, row, column, shown, message))
         self.bad_rows.add(row)
 

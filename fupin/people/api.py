@@ -84,7 +84,9 @@ class CadreUpdateInput(serializers.Serializer[dict[str, Any]]):
 def _unit_in_scope(scope: Scope, code: str) -> Unit:
     unit = unit_get(scope, code)
     if unit is None:
-        raise exceptions.ValidationError({"unit_code": "单位编码不存在或不在您的管辖范围内"})
+        if Unit.objects.filter(code=code).exists():
+            raise exceptions.PermissionDenied("您无权把干部安排到该单位")
+        raise exceptions.ValidationError({"unit_code": "单位编码不存在"})
     return unit
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from fupin.core.roles import Role
@@ -17,15 +19,26 @@ class CadreForm(StyledForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, reveal_phone: bool = True, current_phone: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.reveal_phone = reveal_phone
+        if not reveal_phone:
+            # Someone who may edit the record but not read the number types a new one or leaves it.
+            self.fields["phone"].help_text = f"当前 {current_phone or '未填'}；留空则不修改"
+
     @classmethod
-    def for_cadre(cls, cadre: Cadre) -> CadreForm:
-        return cls(initial=cls.initial_of(cadre))
+    def for_cadre(cls, cadre: Cadre, *, reveal_phone: bool = True) -> CadreForm:
+        return cls(
+            initial=cls.initial_of(cadre, reveal_phone=reveal_phone),
+            reveal_phone=reveal_phone,
+            current_phone=cadre.masked_phone,
+        )
 
     @staticmethod
-    def initial_of(cadre: Cadre) -> dict[str, object]:
+    def initial_of(cadre: Cadre, *, reveal_phone: bool = True) -> dict[str, object]:
         return {
             "name": cadre.name,
-            "phone": cadre.phone,
+            "phone": cadre.phone if reveal_phone else "",
             "unit_code": cadre.unit.code,
             "title": cadre.title,
             "categories": cadre.category_list,

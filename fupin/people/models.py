@@ -125,12 +125,13 @@ class Cadre(TimestampedModel):
         return phone.mask(self.phone) if self.phone else ""
 
     def audit_snapshot(self) -> JSON:
-        # The change log never keeps a full ID number.
+        # The change log never keeps a full ID number or phone: it is shown to everyone who may
+        # read the record, most of whom may not read those.
         return {
             "干部编号": self.code,
             "姓名": self.name,
             "身份证号": idnumber.mask(self.id_number),
-            "手机号码": self.phone,
+            "手机号码": self.masked_phone,
             "单位编码": self.unit.code,
             "职务": self.title,
             "干部类别": "、".join(self.category_labels),

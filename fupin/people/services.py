@@ -74,6 +74,8 @@ def cadre_create(
         raise PermissionDenied("您无权在该单位新增干部")
     if not categories:
         raise ApplicationError("至少选择一个干部类别", field_errors={"categories": "至少选择一个干部类别"})
+    if Cadre.objects.filter(code=code).exists():
+        raise ApplicationError(f"干部编号 {code} 已存在", field_errors={"code": "干部编号已存在"})
     if Cadre.objects.filter(id_number=cadre.id_number).exists():
         raise ApplicationError(
             "身份证号已被其他干部使用", field_errors={"id_number": "身份证号已被其他干部使用"}
@@ -145,7 +147,7 @@ def units_upsert(
             area = row["area"] or (parent.area if parent else None) or default_area
             fields = {k: v for k, v in row.items() if k != "parent_code"}
             prepared.append(fields | {"parent": parent, "area": area, "search_key": pinyin_key(row["name"])})
-        result.add(bulk_upsert(Unit, key="code", rows=prepared, actor=actor))
+        result.add(bulk_upsert(Unit, key="code", rows=prepared, actor=actor, keep_when_blank=("parent",)))
     return result
 
 
@@ -155,7 +157,7 @@ def cadres_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResu
         row | {"categories": categories_field(row["categories"]), "search_key": pinyin_key(row["name"])}
         for row in rows
     ]
-    return bulk_upsert(Cadre, key="code", rows=prepared, actor=actor)
+    return bulk_upsert(Cadre, key="code", rows=prepared, actor=actor, keep_when_blank=("phone", "title"))
 
 
 @transaction.atomic

@@ -95,9 +95,16 @@ def cadre_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reveals_phone(scope: Scope, cadre: Cadre) -> bool:
+    return scope.can_see_full_id_numbers or scope.cadre_id == cadre.pk
+
+
 def _edit_form(scope: Scope, cadre: Cadre, data: Any = None) -> CadreForm | OwnPhoneForm | None:
     if can_edit_cadre(scope, cadre, set(CADRE_EDITABLE)):
-        return CadreForm(data) if data is not None else CadreForm.for_cadre(cadre)
+        reveal = _reveals_phone(scope, cadre)
+        if data is not None:
+            return CadreForm(data, reveal_phone=reveal, current_phone=cadre.masked_phone)
+        return CadreForm.for_cadre(cadre, reveal_phone=reveal)
     if can_edit_cadre(scope, cadre, set(SELF_EDITABLE)):
         initial = {"phone": cadre.phone, "version": cadre.version}
         return OwnPhoneForm(data) if data is not None else OwnPhoneForm(initial=initial)
@@ -107,6 +114,8 @@ def _edit_form(scope: Scope, cadre: Cadre, data: Any = None) -> CadreForm | OwnP
 def _save_cadre(request: HttpRequest, scope: Scope, cadre: Cadre, form: CadreForm | OwnPhoneForm) -> bool:
     changes = dict(form.cleaned_data)
     version = changes.pop("version")
+    if isinstance(form, CadreForm) and not form.reveal_phone and not changes["phone"]:
+        del changes["phone"]
     if "unit_code" in changes:
         unit = unit_get(scope, changes.pop("unit_code").strip())
         if unit is None:
@@ -141,7 +150,7 @@ def cadre_detail(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid() and _save_cadre(request, scope, cadre, form):
             messages.success(request, "已保存。")
             return redirect("people:cadre-detail", code=cadre.code)
-    show_full_id = scope.can_see_full_id_numbers or scope.cadre_id == cadre.pk
+    show_full_id = _reveals_phone(scope, cadre)
     return render(
         request,
         "people/cadre_detail.html",

@@ -209,12 +209,6 @@ def test_invalid_area_patches_change_nothing(personas: Personas, data: dict[str,
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an out-of-range latitude/longitude in PATCH /api/areas/<code>/ is not validated by "
-    "AreaUpdateInput; the model's check constraint then raises django ValidationError in full_clean(), "
-    "which the API does not translate: 500 instead of 400",
-)
 @pytest.mark.parametrize("data", [{"latitude": "95"}, {"longitude": "-181"}])
 def test_out_of_range_coordinates_get_400(personas: Personas, data: dict[str, str]) -> None:
     client = personas.client("county_admin")

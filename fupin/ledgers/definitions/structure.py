@@ -125,7 +125,7 @@ class AreasLedger(Ledger):
                 {
                     "code": r.values["code"],
                     "name": r.values["name"],
-                    "is_poor_village": bool(r.values["is_poor_village"]),
+                    "is_poor_village": r.values["is_poor_village"],
                     "longitude": r.values["longitude"],
                     "latitude": r.values["latitude"],
                 }

@@ -79,6 +79,9 @@ def test_invalid_id_numbers_are_rejected(county: County) -> None:
     assert "18位" in reasons[1] and "18位" in reasons[2]
     assert reasons[3] == "身份证号中的出生日期无效"
     assert not Cadre.objects.filter(code__startswith="N").exists()
+    shown = [e.value for e in outcome.errors]
+    assert shown[0] == idnumber.mask(wrong_check) and wrong_check not in str(outcome.errors[0])
+    assert good[:17] not in " ".join(shown)
 
 
 def test_id_number_stored_by_excel_as_a_number_is_rejected_with_a_clear_message(county: County) -> None:
@@ -217,3 +220,22 @@ def test_scope_rejects_moving_another_countys_cadre(cadres: dict[str, Cadre]) ->
     outcome = import_rows("cadres", [CADRES_HEADER, _cadre("G9", g9.id_number, unit="U2")], scope=COUNTY_ONLY)
     assert error_cells(outcome) == {(2, "干部编号")}
     assert Cadre.objects.get(code="G9").unit.code == "U9"
+
+
+def test_an_empty_optional_cell_on_update_keeps_the_stored_value(county: County) -> None:
+    """ledgers.md: an empty cell is "not given"; a partial file never wipes what was entered."""
+    full = _cadre("N1", make_id(21), phone="13912345678", title="科长")
+    assert import_rows("cadres", [CADRES_HEADER, full]).ok
+    outcome = import_rows("cadres", [CADRES_HEADER, _cadre("N1", make_id(21), name="王六")])
+    assert outcome.ok, messages(outcome)
+    cadre = Cadre.objects.get(code="N1")
+    assert (cadre.name, cadre.phone, cadre.title) == ("王六", "13912345678", "科长")
+
+
+def test_a_file_without_the_optional_columns_keeps_them(county: County) -> None:
+    assert import_rows("cadres", [CADRES_HEADER, _cadre("N1", make_id(22), phone="13912345678")]).ok
+    header = ["干部编号", "姓名", "身份证号", "单位编码", "干部类别"]
+    outcome = import_rows("cadres", [header, ["N1", "王七", make_id(22), "U2", "帮扶干部"]])
+    assert outcome.ok, messages(outcome)
+    cadre = Cadre.objects.get(code="N1")
+    assert (cadre.name, cadre.unit, cadre.phone) == ("王七", county.agriculture, "13912345678")

@@ -8,6 +8,7 @@ import pytest
 
 from fupin.areas.models import Area
 from fupin.conftest import County, make_id
+from fupin.core import idnumber
 from fupin.core.models import ChangeLog
 from fupin.ledgers.services import ledger_files_in, ledger_import_files
 from fupin.ledgers.tests.helpers import (
@@ -118,7 +119,7 @@ BAD_CADRES = [
 
 def _expected_bad_cadre_errors() -> list[tuple[int, str, str]]:
     return [
-        (3, "身份证号", BAD_CADRES[2][2]),
+        (3, "身份证号", idnumber.mask(BAD_CADRES[2][2])),
         (3, "手机号码", "12345"),
         (5, "姓名", ""),
         (5, "干部类别", "宇航员"),

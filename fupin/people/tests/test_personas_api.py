@@ -82,18 +82,7 @@ def test_anonymous_api_reads_are_refused(db: None, url: str) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        *READ_ENDPOINTS[:-2],
-        *[
-            pytest.param(
-                url,
-                marks=pytest.mark.xfail(
-                    strict=True,
-                    reason="BUG (policy): /api/schema/ and /api/docs/ answer 200 to a public login "
-                    "(SPECTACULAR_SETTINGS SERVE_PERMISSIONS is only IsAuthenticated; api_scope is not used)",
-                ),
-            )
-            for url in READ_ENDPOINTS[-2:]
-        ],
+        *READ_ENDPOINTS,
     ],
 )
 def test_public_api_reads_are_refused(personas: Personas, url: str) -> None:
@@ -254,11 +243,6 @@ def test_refused_cadre_patches_change_nothing(
     assert ChangeLog.objects.count() == logs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (policy): a unit user moving a cadre into U1 gets 400 (单位编码不存在或不在您的管辖范围内, "
-    "from _unit_in_scope) instead of 403; cadre_update's own 403 check is never reached",
-)
 def test_unit_user_moving_a_cadre_into_another_unit_gets_403(personas: Personas) -> None:
     response = patch_json(personas.client("unit_user"), "/api/cadres/G3/", {"unit_code": "U1", "version": 1})
     assert response.status_code == 403
@@ -343,12 +327,6 @@ def test_duplicate_id_number_is_refused(personas: Personas) -> None:
     assert not Cadre.objects.filter(code="GN1").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /api/cadres/ with an existing 干部编号 is not checked by cadre_create; "
-    "cadre.full_clean() raises django ValidationError (unique code), which the API does not translate: "
-    "500 instead of 400",
-)
 def test_duplicate_cadre_code_is_refused_with_400(personas: Personas) -> None:
     client = personas.client("office_staff")
     client.raise_request_exception = False

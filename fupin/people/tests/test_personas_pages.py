@@ -274,18 +274,7 @@ def test_cadre_page_phone_field_is_masked_for_others(personas: Personas, persona
 
 @pytest.mark.parametrize(
     ("persona", "code"),
-    [
-        pytest.param(
-            persona,
-            code,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: the 变更记录 on the cadre page prints the change-log snapshot, which keeps the "
-                "full 手机号码 (Cadre.audit_snapshot masks only the ID number)",
-            ),
-        )
-        for persona, code in [("county_leader", "G3"), ("unit_user", "G3"), ("unit_user", "G4")]
-    ],
+    [("county_leader", "G3"), ("unit_user", "G3"), ("unit_user", "G4")],
 )
 def test_cadre_history_does_not_reveal_full_phone_to_others(
     personas: Personas, persona: str, code: str
@@ -299,15 +288,7 @@ def test_cadre_history_does_not_reveal_full_phone_to_others(
     ("persona", "code"),
     [
         ("county_leader", "G3"),
-        pytest.param(
-            "unit_user",
-            "G3",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: a unit user (not a manager, not the cadre) gets the full phone as the value of "
-                "the edit form's 手机号码 input",
-            ),
-        ),
+        ("unit_user", "G3"),
     ],
 )
 def test_cadre_page_outside_history_does_not_reveal_full_phone(
