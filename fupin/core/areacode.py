@@ -50,3 +50,8 @@ def parent_code_of(code: str) -> str | None:
 
 def is_inside(code: str, area_code: str) -> bool:
     return code.startswith(prefix_of(area_code))
+
+
+def county_code_of(code: str) -> str:
+    """The code of the county that `code` lies in (itself for a county)."""
+    return code[:6].ljust(12, "0")
