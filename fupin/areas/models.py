@@ -73,3 +73,25 @@ class Area(TimestampedModel):
             "经度": None if self.longitude is None else str(self.longitude),
             "纬度": None if self.latitude is None else str(self.latitude),
         }
+
+
+class CountySetting(TimestampedModel):
+    """One named setting of a county (poverty lines, thresholds, limits), edited by its office.
+
+    The known names, their defaults and validation live in `fupin.areas.county_settings`.
+    """
+
+    county = models.ForeignKey(Area, verbose_name=_("县"), on_delete=models.CASCADE, related_name="settings")
+    name = models.CharField(_("设置项"), max_length=64)
+    value = models.JSONField(_("值"))
+
+    class Meta:
+        verbose_name = _("县级设置")
+        verbose_name_plural = _("县级设置")
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="county_setting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.name}"
+
+    def audit_snapshot(self) -> JSON:
+        return {"县": self.county.code, "设置项": self.name, "值": self.value}

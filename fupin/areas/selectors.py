@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from fupin.areas.models import Area, AreaLevel
+from fupin.areas.county_settings import SETTINGS
+from fupin.areas.models import Area, AreaLevel, CountySetting
 from fupin.core import areacode
 from fupin.core.scope import Scope
 
@@ -75,3 +78,13 @@ def area_search(scope: Scope, query: str, *, level: str | None = None, limit: in
         return (0 if starts else 1, order.get(area.level, 9), area.code)
 
     return sorted(candidates, key=rank)[:limit]
+
+
+def county_setting(area_code: str, name: str) -> Any:
+    """The county's value of a setting (for the county `area_code` lies in), else its default."""
+    stored = (
+        CountySetting.objects.filter(county__code=areacode.county_code_of(area_code), name=name)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return SETTINGS[name].default if stored is None else stored

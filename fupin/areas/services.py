@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db import transaction
 
-from fupin.areas.models import Area
+from fupin.areas.county_settings import SETTINGS
+from fupin.areas.models import Area, CountySetting
 from fupin.core import areacode
 from fupin.core.audit import Actor, record_change
 from fupin.core.bulk import UpsertResult, bulk_upsert, update_fields_checked
-from fupin.core.exceptions import ApplicationError
+from fupin.core.exceptions import ApplicationError, PermissionDenied
 from fupin.core.models import ChangeAction
+from fupin.core.scope import Scope
 from fupin.core.text import pinyin_key
 
 
@@ -97,3 +99,26 @@ def areas_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResul
             )
         )
     return result
+
+
+@transaction.atomic
+def county_setting_set(*, actor: Actor, scope: Scope, county: Area, name: str, value: Any) -> CountySetting:
+    """Set one of the county's settings; only its managers may, and only to a valid value."""
+    definition = SETTINGS.get(name)
+    if definition is None:
+        raise ApplicationError(f"未知的设置项：{name}")
+    if county.level != areacode.COUNTY or not (scope.can_manage and scope.covers_code(county.code)):
+        raise PermissionDenied("您无权修改该县的设置")
+    if error := definition.check(value):
+        raise ApplicationError(f"{definition.label}：{error}", field_errors={name: error})
+    setting = CountySetting.objects.select_for_update().filter(county=county, name=name).first()
+    if setting is None:
+        setting = CountySetting.objects.create(county=county, name=name, value=value)
+        record_change(actor, setting, action=ChangeAction.CREATE, before=None)
+    elif setting.value != value:
+        before = setting.audit_snapshot()
+        setting.value = value
+        setting.version += 1
+        setting.save(update_fields=["value", "version", "updated_at"])
+        record_change(actor, setting, action=ChangeAction.UPDATE, before=before)
+    return setting

@@ -4,7 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from fupin.areas import api as areas_api
+from fupin.duty import api as duty_api
 from fupin.people import api as people_api
+from fupin.registry import api as registry_api
+from fupin.reports import api as reports_api
 from fupin.web import views
 
 api_patterns = [
@@ -17,6 +20,9 @@ api_patterns = [
     path("units/<str:code>/", people_api.UnitDetailApi.as_view(), name="api-unit-detail"),
     path("cadres/", people_api.CadreListApi.as_view(), name="api-cadre-list"),
     path("cadres/<str:code>/", people_api.CadreDetailApi.as_view(), name="api-cadre-detail"),
+    path("", include(registry_api.urlpatterns)),
+    path("", include(duty_api.urlpatterns)),
+    path("", include(reports_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -28,5 +34,7 @@ urlpatterns = [
     path("areas/", include("fupin.areas.urls")),
     path("", include("fupin.people.urls")),
     path("ledgers/", include("fupin.ledgers.urls")),
+    path("", include("fupin.registry.urls")),
+    path("", include("fupin.duty.urls")),
     path("api/", include(api_patterns)),
 ]

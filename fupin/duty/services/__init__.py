@@ -1,0 +1,1 @@
+"""Writes of the chain of responsibility: assignments (assignments.py)."""

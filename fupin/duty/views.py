@@ -1,0 +1,3 @@
+"""Pages of the duty app."""
+
+from __future__ import annotations

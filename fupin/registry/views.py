@@ -1,0 +1,3 @@
+"""Pages of the registry app."""
+
+from __future__ import annotations
