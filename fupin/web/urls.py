@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -10,7 +10,7 @@ from fupin.registry import api as registry_api
 from fupin.reports import api as reports_api
 from fupin.web import views
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", views.api_root, name="api-root"),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("areas/", areas_api.AreaListApi.as_view(), name="api-area-list"),
