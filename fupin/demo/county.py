@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from fupin.core import idnumber
 from fupin.demo import names
+from fupin.demo.registry import DemoRegistry, build_registry
 
 COUNTY_CODE = "610727000000"
 COUNTY_NAME = "略阳县"
@@ -35,9 +36,10 @@ class DemoCounty:
     areas: list[dict[str, str]] = field(default_factory=list)
     units: list[dict[str, str]] = field(default_factory=list)
     cadres: list[dict[str, str]] = field(default_factory=list)
+    registry: DemoRegistry = field(default_factory=DemoRegistry)
 
     def ledgers(self) -> dict[str, list[dict[str, str]]]:
-        return {"areas": self.areas, "units": self.units, "cadres": self.cadres}
+        return {"areas": self.areas, "units": self.units, "cadres": self.cadres, **self.registry.ledgers()}
 
 
 class _People:
@@ -174,8 +176,7 @@ def _units(rng: random.Random, town_codes: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _cadres(rng: random.Random, units: list[dict[str, str]]) -> list[dict[str, str]]:
-    people = _People(rng)
+def _cadres(rng: random.Random, units: list[dict[str, str]], people: _People) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     county_units = [u for u in units if u["所在区划代码"] == COUNTY_CODE]
     town_units = [u for u in units if u["所在区划代码"] != COUNTY_CODE]
@@ -220,11 +221,16 @@ def _cadres(rng: random.Random, units: list[dict[str, str]]) -> list[dict[str, s
     return rows
 
 
-def build_county(seed: int = 2019) -> DemoCounty:
+def build_county(seed: int = 2019, *, with_registry: bool = True) -> DemoCounty:
     rng = random.Random(seed)
     areas, town_codes, _ = _areas(rng)
     units = _units(rng, town_codes)
-    return DemoCounty(areas=areas, units=units, cadres=_cadres(rng, units))
+    people = _People(rng)
+    cadres = _cadres(rng, units, people)
+    county = DemoCounty(areas=areas, units=units, cadres=cadres)
+    if with_registry:
+        county.registry = build_registry(seed, areas, units, cadres, people.name, people.phone, people.ids)
+    return county
 
 
 def as_csv(rows: list[dict[str, str]]) -> bytes:

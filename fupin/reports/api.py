@@ -2,6 +2,38 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-urlpatterns: list[URLPattern] = []
+from fupin.core.api import api_scope
+from fupin.reports.figures import figures_area, figures_document
+
+
+class FiguresApi(APIView):
+    """The figures document (docs/figures.md) of an area inside the user's scope."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("area", description="12位区划代码，默认为本账号所属区划"),
+            OpenApiParameter("month", description="YYYY-MM", required=True),
+            OpenApiParameter("as_of", description="存量截止日期 YYYY-MM-DD，默认当月最后一天"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        scope = api_scope(request)
+        if not scope.is_area_wide:
+            raise exceptions.PermissionDenied("统计数据仅对县、乡镇两级账号开放")
+        area = figures_area(scope, request.query_params.get("area"))
+        if not scope.covers_code(area.code):
+            raise exceptions.PermissionDenied("该区划不在您的管辖范围内")
+        month = request.query_params.get("month", "")
+        return Response(figures_document(area, month, request.query_params.get("as_of")))
+
+
+urlpatterns: list[URLPattern] = [path("figures/", FiguresApi.as_view(), name="api-figures")]

@@ -1,0 +1,86 @@
+"""The `registry` section of the figures document (spec/figures.md), computed from the records.
+
+Statuses are stocks read "as of" a date. A household's status on a past date is the one its status
+history (StatusChange) gives: the target of its last change on or before the date; a household whose
+first recorded change comes after the date had that change's starting status; a household with no
+change after the date has its current status. Households of status 新识别 (identification under
+way) and 一般农户 (monitored, never registered) are not registered households and are not counted.
+Registration is by year (识别年度): a household registered after the as-of year is not yet counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from fupin.areas.models import Area, AreaLevel
+from fupin.core import areacode
+from fupin.registry.models import Household, Member, PovertyStatus, StatusChange
+
+COUNTED_STATUSES = frozenset({PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED})
+POOR = frozenset({PovertyStatus.NOT_OUT, PovertyStatus.RELAPSED})
+
+
+@dataclass(frozen=True)
+class StatusesAsOf:
+    """Each counted household's id and its status on the as-of date."""
+
+    status_by_household: dict[int, str]
+
+    def ids(self, statuses: frozenset[str] = COUNTED_STATUSES) -> list[int]:
+        return [pk for pk, status in self.status_by_household.items() if status in statuses]
+
+    def count(self, statuses: frozenset[str]) -> int:
+        return sum(1 for status in self.status_by_household.values() if status in statuses)
+
+
+def households_in_area(area_code: str) -> QuerySet[Household]:
+    return Household.objects.filter(area_code__startswith=areacode.prefix_of(area_code))
+
+
+def statuses_as_of(area_code: str, as_of: dt.date) -> StatusesAsOf:
+    households = households_in_area(area_code).filter(registered_year__lte=as_of.year)
+    current = dict(households.values_list("pk", "poverty_status"))
+    later_changes = (
+        StatusChange.objects.filter(household_id__in=households.values("pk"), on__gt=as_of)
+        .order_by("household_id", "on", "id")
+        .values_list("household_id", "from_status")
+    )
+    changed_later: dict[int, str] = {}
+    for household_id, from_status in later_changes:
+        changed_later.setdefault(household_id, from_status)
+    if changed_later:
+        earlier = (
+            StatusChange.objects.filter(household_id__in=list(changed_later), on__lte=as_of)
+            .order_by("household_id", "on", "id")
+            .values_list("household_id", "to_status")
+        )
+        last_before = dict(earlier)  # later rows overwrite earlier ones: the last change wins
+        for household_id, first_later_from in changed_later.items():
+            current[household_id] = last_before.get(household_id, first_later_from)
+    return StatusesAsOf({pk: s for pk, s in current.items() if s in COUNTED_STATUSES})
+
+
+def registry_section(area_code: str, as_of: dt.date, statuses: StatusesAsOf | None = None) -> dict[str, int]:
+    statuses = statuses or statuses_as_of(area_code, as_of)
+    counted = statuses.ids()
+    return {
+        "households": len(counted),
+        "people": _members_of(counted),
+        "poor_households": statuses.count(POOR),
+        "exited_households": statuses.count(frozenset({PovertyStatus.OUT})),
+        "relapsed_households": statuses.count(frozenset({PovertyStatus.RELAPSED})),
+        "poor_villages": Area.objects.filter(
+            code__startswith=areacode.prefix_of(area_code), level=AreaLevel.VILLAGE, is_poor_village=True
+        ).count(),
+    }
+
+
+def _members_of(household_ids: list[int]) -> int:
+    total = 0
+    for start in range(0, len(household_ids), 5000):
+        chunk = household_ids[start : start + 5000]
+        total += Member.objects.filter(household_id__in=chunk).count()
+    return total
