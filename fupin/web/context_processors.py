@@ -27,6 +27,8 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
         ("行政区划", "areas:tree"),
         ("单位", "people:unit-list"),
         ("干部", "people:cadre-list"),
+        ("贫困户", "registry:household-list"),
+        ("防返贫监测", "registry:monitoring-list"),
     ]
     if scope.can_manage:
         items.append(("台账导入导出", "ledgers:index"))
