@@ -69,3 +69,20 @@ class ChangeLog(models.Model):
         after = self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+_LABELS: dict[type[models.Choices], dict[Any, str]] = {}
+
+
+def choice_label(choices: type[models.Choices], value: Any) -> str:
+    """The label of a choice value as plain text, "" for an empty value.
+
+    The change log snapshots every imported record; Django's get_FOO_display rebuilds the choice
+    map on each call, which made snapshots the slowest part of a large import.
+    """
+    if value in (None, ""):
+        return ""
+    labels = _LABELS.get(choices)
+    if labels is None:
+        labels = _LABELS[choices] = {member.value: str(member.label) for member in choices}
+    return labels.get(value, str(value))

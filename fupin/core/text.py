@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 
-def _syllables(text: str) -> list[str]:
-    # v_to_u then ü→u so that 略 is found by "lue" as people type it; "lve" is kept as a variant.
-    return [s.replace("ü", "u").lower() for s in lazy_pinyin(text, v_to_u=True, errors="ignore")]
+@lru_cache(maxsize=65536)
+def _char_readings(char: str) -> tuple[str, str, str]:
+    """(pinyin with ü as u, pinyin with ü as v, initial) of one character; empty for non-Chinese.
+
+    Keys are built character by character from this cache: a registry import computes one for every
+    person, and pypinyin's per-call cost (tens of microseconds) would otherwise dominate it. Names
+    carry no phrase context that pypinyin's phrase dictionary could use, so nothing is lost.
+    """
+    u_form = "".join(lazy_pinyin(char, v_to_u=True, errors="ignore")).replace("ü", "u").lower()
+    v_form = "".join(lazy_pinyin(char, errors="ignore")).lower()
+    initial = "".join(lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    return u_form, v_form, initial
 
 
 def pinyin_key(text: str) -> str:
     """A lower-case search key: full pinyin, the `v` spelling of ü, and the initials.
 
-    略阳县 → "lueyangxian lveyangxian lyx"; a query is matched by substring against it.
+    略阳县 → "lueyangxian lveyangxian lyx"; a query is matched by substring against it. ü is spelt
+    "u" (as people type 略 "lue") with "lve" kept as a variant.
     """
-    syllables = _syllables(text)
-    full = "".join(syllables)
-    v_form = "".join(lazy_pinyin(text, errors="ignore")).lower()
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    readings = [_char_readings(char) for char in text]
+    full = "".join(r[0] for r in readings)
+    v_form = "".join(r[1] for r in readings)
+    initials = "".join(r[2] for r in readings)
     variants = dict.fromkeys([full, v_form, initials])
     return " ".join(v for v in variants if v)
 

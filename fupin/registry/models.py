@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
 from fupin.core import idnumber, phone
-from fupin.core.models import JSON, TimestampedModel
+from fupin.core.models import JSON, TimestampedModel, choice_label
 
 
 class PovertyStatus(models.TextChoices):
@@ -213,11 +213,11 @@ class Household(TimestampedModel):
             "户主姓名": self.head_name,
             "户主身份证号": idnumber.mask(self.head_id_number),
             "家庭人口数": self.size,
-            "识别标准": self.get_identification_standard_display(),
-            "贫困户属性": self.get_category_display(),
-            "主要致贫原因": self.get_main_cause_display(),
-            "其他致贫原因": "、".join(self.other_cause_labels),
-            "脱贫属性": self.get_poverty_status_display(),
+            "识别标准": choice_label(IdentificationStandard, self.identification_standard),
+            "贫困户属性": choice_label(HouseholdCategory, self.category),
+            "主要致贫原因": choice_label(PovertyCause, self.main_cause),
+            "其他致贫原因": "、".join(choice_label(PovertyCause, c) for c in self.other_cause_list),
+            "脱贫属性": choice_label(PovertyStatus, self.poverty_status),
             "识别年度": self.registered_year,
             "脱贫年度": self.exit_year,
             "返贫年度": self.relapse_year,
@@ -228,14 +228,14 @@ class Household(TimestampedModel):
             "耕地面积（亩）": _decimal_text(self.cultivated_land_mu),
             "林地面积（亩）": _decimal_text(self.forest_land_mu),
             "住房面积（㎡）": _decimal_text(self.housing_area_m2),
-            "住房结构": self.get_housing_structure_display() if self.housing_structure else "",
+            "住房结构": choice_label(HousingStructure, self.housing_structure),
             "是否危房": self.dilapidated_house,
             "是否通自来水": self.tap_water,
             "是否通生活用电": self.electricity,
             "有无卫生厕所": self.sanitary_toilet,
             "与村主干路距离（公里）": _decimal_text(self.road_distance_km),
             "易地扶贫搬迁户": self.relocated,
-            "安置方式": self.get_relocation_mode_display() if self.relocation_mode else "",
+            "安置方式": choice_label(RelocationMode, self.relocation_mode),
             "安置点": self.relocation_site,
             "搬迁年度": self.relocation_year,
             "经度": _decimal_text(self.longitude),
@@ -338,14 +338,14 @@ class Member(TimestampedModel):
             "户编号": self.household.code,
             "姓名": self.name,
             "身份证号": idnumber.mask(self.id_number),
-            "与户主关系": self.get_relation_display(),
-            "性别": self.get_sex_display() if self.sex else "",
+            "与户主关系": choice_label(Relation, self.relation),
+            "性别": choice_label(Sex, self.sex),
             "民族": self.ethnicity,
             "文化程度": self.education,
             "在校生状况": self.schooling,
-            "健康状况": self.get_health_display() if self.health else "",
-            "劳动技能": self.get_labour_display() if self.labour else "",
-            "务工状况": self.get_migrant_work_display() if self.migrant_work else "",
+            "健康状况": choice_label(Health, self.health),
+            "劳动技能": choice_label(Labour, self.labour),
+            "务工状况": choice_label(MigrantWork, self.migrant_work),
             "务工时间": self.months_worked,
         }
 
