@@ -8,7 +8,7 @@ with its Excel row number, column, value and a Chinese reason, and writes only w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -18,7 +18,7 @@ from fupin.core.bulk import UpsertResult
 from fupin.core.scope import Scope
 from fupin.core.text import clean_cell
 from fupin.ledgers import values
-from fupin.ledgers.reading import Cell, Table
+from fupin.ledgers.reading import Cell, Table, TableStream
 
 Progress = Callable[[int, int], None]
 
@@ -151,9 +151,11 @@ class Ledger:
                 )
         return positions
 
-    def parse_rows(self, table: Table, positions: dict[str, int], errors: RowErrors) -> list[ParsedRow]:
+    def parse_rows(
+        self, rows: Iterable[tuple[int, list[Cell]]], positions: dict[str, int], errors: RowErrors
+    ) -> list[ParsedRow]:
         parsed = []
-        for number, cells in table.rows:
+        for number, cells in rows:
             row = ParsedRow(number=number, values={})
             for column in self.columns:
                 index = positions.get(column.key)
@@ -171,8 +173,10 @@ class Ledger:
             parsed.append(row)
         return parsed
 
-    def check_keys(self, rows: list[ParsedRow], errors: RowErrors) -> None:
-        first_seen: dict[tuple[Any, ...], int] = {}
+    def check_keys(
+        self, rows: list[ParsedRow], errors: RowErrors, first_seen: dict[tuple[Any, ...], int] | None = None
+    ) -> None:
+        first_seen = {} if first_seen is None else first_seen
         for row in rows:
             key = tuple(row.values.get(k) for k in self.key)
             if any(part is None for part in key):
@@ -193,7 +197,7 @@ class Ledger:
         if report.errors:
             return report, []
         errors = RowErrors(self, report)
-        rows = self.parse_rows(table, positions, errors)
+        rows = self.parse_rows(table.rows, positions, errors)
         errors.all_rows = rows
         for index, row in enumerate(rows):
             if row.number not in errors.bad_rows:
@@ -204,3 +208,56 @@ class Ledger:
         self.resolve([r for r in rows if r.number not in errors.bad_rows], errors, context)
         report.errors.sort(key=lambda e: e.row)
         return report, rows
+
+    # -- streaming ---------------------------------------------------------------------------------
+    # A ledger whose row checks and references need no view of the whole file sets `streaming`:
+    # the engine then validates and writes it chunk by chunk, holding one chunk in memory, and the
+    # caller's transaction makes the import all-or-nothing. A province's households ledger (a
+    # million rows) is imported this way. Keys are still checked across the whole file.
+    streaming: ClassVar[bool] = False
+    chunk_size: ClassVar[int] = 5000
+
+    def finish(self, errors: RowErrors, context: ImportContext) -> None:
+        """Checks that need every row, run after the last chunk (streaming ledgers only)."""
+
+    def import_streaming(
+        self, stream: TableStream, context: ImportContext, progress: Progress | None = None
+    ) -> Report:
+        """Validate every chunk; write chunks while no error has been found. The caller rolls the
+        transaction back when the report has errors, so a late error undoes earlier chunks."""
+        report = Report(ledger=self.title)
+        positions = self.map_header(stream.header, report)
+        if report.errors:
+            return report
+        errors = RowErrors(self, report)
+        first_seen: dict[tuple[Any, ...], int] = {}
+        for chunk in _chunks(stream.rows, self.chunk_size):
+            rows = self.parse_rows(chunk, positions, errors)
+            errors.all_rows = rows
+            for row in rows:
+                if row.number not in errors.bad_rows:
+                    self.check_row(row, errors, context)
+            self.check_keys(rows, errors, first_seen)
+            good = [r for r in rows if r.number not in errors.bad_rows]
+            self.resolve(good, errors, context)
+            report.rows += len(rows)
+            if not report.errors:
+                report.result.add(self.write([r for r in good if r.number not in errors.bad_rows], context))
+            if progress:
+                progress(report.rows, max(stream.estimated_rows, report.rows))
+        errors.all_rows = []
+        self.finish(errors, context)
+        report.errors.sort(key=lambda e: e.row)
+        report.written = report.ok
+        return report
+
+
+def _chunks(rows: Iterator[tuple[int, list[Cell]]], size: int) -> Iterator[list[tuple[int, list[Cell]]]]:
+    chunk: list[tuple[int, list[Cell]]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

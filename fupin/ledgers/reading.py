@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -24,21 +25,26 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes strictly, else GB18030 (a superset of GBK)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile("无法识别CSV文件的编码（应为UTF-8或GB18030/GBK）") from error
+def csv_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes strictly, else GB18030 (a superset of GBK).
+
+    Checked incrementally, without building the decoded text."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(data[start : start + (1 << 20)])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnreadableFile("无法识别CSV文件的编码（应为UTF-8或GB18030/GBK）")
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
-    text = decode_csv(data)
-    yield from csv.reader(io.StringIO(text, newline=""))
+    # Decoded as it is read: a province's ledger is hundreds of megabytes.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=csv_encoding(data), newline="")
+    yield from csv.reader(text)
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
@@ -57,17 +63,36 @@ def _is_blank(cells: list[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip().strip("\u3000")) for c in cells)
 
 
-def read_table(data: bytes, filename: str) -> Table:
-    lower = filename.lower()
-    if lower.endswith(".csv"):
-        raw = _csv_rows(data)
-    elif lower.endswith((".xlsx", ".xlsm", ".xls")):
-        raw = _xlsx_rows(data)
-    else:
-        raise UnreadableFile("只支持 .xlsx 或 .csv 文件")
+@dataclass
+class TableStream:
+    """A file read lazily: the header, then (Excel row number, cells) for each non-blank row."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[Cell]]]
+    # An upper bound of the data rows, for progress bars.
+    estimated_rows: int
+
+
+def stream_table(data: bytes, filename: str) -> TableStream:
+    raw = _raw_rows(data, filename)
     header_cells = next(raw, None)
     if header_cells is None:
         raise UnreadableFile("文件是空的：第1行应为表头")
     header = ["" if c is None else str(c) for c in header_cells]
-    rows = [(number, list(cells)) for number, cells in enumerate(raw, start=2) if not _is_blank(list(cells))]
-    return Table(header=header, rows=rows)
+    estimate = data.count(b"\n") if filename.lower().endswith(".csv") else 0
+    rows = ((number, list(cells)) for number, cells in enumerate(raw, start=2) if not _is_blank(list(cells)))
+    return TableStream(header=header, rows=rows, estimated_rows=estimate)
+
+
+def _raw_rows(data: bytes, filename: str) -> Iterator[list[Cell]]:
+    lower = filename.lower()
+    if lower.endswith(".csv"):
+        return _csv_rows(data)
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        return _xlsx_rows(data)
+    raise UnreadableFile("只支持 .xlsx 或 .csv 文件")
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    stream = stream_table(data, filename)
+    return Table(header=stream.header, rows=list(stream.rows))

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from fupin.ledgers.base import ImportContext, LedgerError, Progress, Report
-from fupin.ledgers.reading import UnreadableFile, read_table
+from fupin.ledgers.reading import UnreadableFile, read_table, stream_table
 from fupin.ledgers.registry import LEDGERS, dependency_order, ledger_named
 
 
@@ -43,6 +43,8 @@ def _import_one(
 ) -> Report:
     ledger = ledger_named(ledger_name)
     try:
+        if ledger.streaming:
+            return ledger.import_streaming(stream_table(data, filename), context, progress)
         table = read_table(data, filename)
     except UnreadableFile as error:
         return Report(ledger=ledger.title, errors=[LedgerError(ledger.title, 0, "", filename, str(error))])
