@@ -1,0 +1,146 @@
+"""Creating many records at once with PostgreSQL's COPY, change log included.
+
+The portable path (bulk_create of model instances, then bulk_create of ChangeLog instances) costs
+about 60 µs a record in Python; a province's registry import writes a million. Here the records'
+ids are drawn from the table's sequence first, so that the records and their change-log rows can
+both be streamed with COPY, and no model instance is built with __init__. The result in the
+database is the same as the portable path's: the same columns, the same change-log rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import connection, models
+from django.db.models.base import ModelState
+from django.utils import timezone
+
+from fupin.core.audit import Actor, object_type_of
+from fupin.core.models import ChangeAction, ChangeLog, TimestampedModel
+
+M = TypeVar("M", bound=TimestampedModel)
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal | float):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).translate(_TEXT_ESCAPES)
+
+
+def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def unsaved_instance(model: type[M], values: dict[str, Any]) -> M:
+    """A model instance from field values without running Model.__init__ (a tenth of its cost).
+
+    Related objects given as instances are cached on it, so that audit_snapshot and __str__ can
+    follow them without a query.
+    """
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    for field in model._meta.concrete_fields:
+        if field.name in values:
+            value = values[field.name]
+            if field.is_relation and isinstance(value, models.Model):
+                instance._state.fields_cache[field.name] = value
+                value = value.pk
+            instance.__dict__[field.attname] = value
+        elif field.attname in values:
+            instance.__dict__[field.attname] = values[field.attname]
+        else:
+            instance.__dict__[field.attname] = field.get_default()
+    return instance
+
+
+def _copy(table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
+    sql = f"COPY {connection.ops.quote_name(table)} ({', '.join(columns)}) FROM STDIN"
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+        buffer: list[str] = []
+        for line in lines:
+            buffer.append(line)
+            if len(buffer) >= 2000:
+                copy.write("".join(buffer))
+                buffer.clear()
+        if buffer:
+            copy.write("".join(buffer))
+
+
+def copy_create(model: type[M], rows: Sequence[dict[str, Any]], *, actor: Actor) -> list[M]:
+    """Insert `rows` (field name → value) as new records with a CREATE change-log row each."""
+    if not rows:
+        return []
+    now = timezone.now()
+    instances = [unsaved_instance(model, row) for row in rows]
+    for instance, pk in zip(instances, _allocate_ids(model, len(instances)), strict=True):
+        instance.pk = pk
+        instance.created_at = instance.updated_at = now
+        instance.version = 1
+    fields = _columns(model)
+    attnames = [f.attname for f in fields]
+    _copy(
+        model._meta.db_table,
+        ["id", *(connection.ops.quote_name(str(f.column)) for f in fields)],
+        ("\t".join([str(i.pk), *(_text(i.__dict__[name]) for name in attnames)]) + "\n" for i in instances),
+    )
+    _copy_change_log(actor, instances, now)
+    return instances
+
+
+def _copy_change_log(actor: Actor, instances: Sequence[TimestampedModel], at: dt.datetime) -> None:
+    fixed = [
+        _text(ChangeAction.CREATE.value),
+        _text(actor.user.pk if actor.user else None),
+        _text(actor.name[:150]),
+        _text(at),
+        _text(actor.batch),
+        _text(actor.source),
+        "\\N",
+    ]
+    object_type = _text(object_type_of(instances[0]))
+    names = ["object_type", "object_id", "object_repr", "action", "actor_id", "actor_name", "at"]
+    names += ["batch", "source", "before", "after"]
+    columns = [connection.ops.quote_name(name) for name in names]
+    _copy(
+        ChangeLog._meta.db_table,
+        columns,
+        (
+            "\t".join(
+                [
+                    object_type,
+                    str(i.pk),
+                    _text(str(i)[:200]),
+                    *fixed,
+                    _text(json.dumps(i.audit_snapshot(), ensure_ascii=False)),
+                ]
+            )
+            + "\n"
+            for i in instances
+        ),
+    )
