@@ -206,6 +206,8 @@ class Ledger:
                 progress(index, len(rows))
         self.check_keys(rows, errors)
         self.resolve([r for r in rows if r.number not in errors.bad_rows], errors, context)
+        if progress:
+            progress(len(rows), len(rows))
         report.errors.sort(key=lambda e: e.row)
         return report, rows
 
@@ -247,6 +249,8 @@ class Ledger:
                 progress(report.rows, max(stream.estimated_rows, report.rows))
         errors.all_rows = []
         self.finish(errors, context)
+        if progress:
+            progress(report.rows, report.rows)
         report.errors.sort(key=lambda e: e.row)
         report.written = report.ok
         return report

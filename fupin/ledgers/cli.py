@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from django.core.management.base import CommandError, OutputWrapper
@@ -20,6 +21,35 @@ def cli_context(batch: str) -> ImportContext:
         actor=Actor.system("命令行导入", source="cli", batch=batch),
         scope=Scope(role=SUPERUSER, area_prefixes=None),
     )
+
+
+class ProgressBar:
+    """A one-line progress bar on the operator's terminal, redrawn at most every half second."""
+
+    def __init__(self, stream: OutputWrapper, *, interval: float = 0.5) -> None:
+        self.stream = stream
+        self.interval = interval
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval and done < total:
+            return
+        self.last = now
+        share = done / total if total else 0.0
+        filled = int(share * 30)
+        rate = done / max(now - self.started, 1e-9)
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {share:6.1%}  {done:,}/{total:,} 行  {rate:,.0f} 行/秒",
+            ending="",
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.last:
+            self.stream.write("")
+            self.stream.flush()
 
 
 def print_outcome(

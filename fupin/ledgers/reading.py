@@ -79,7 +79,8 @@ def stream_table(data: bytes, filename: str) -> TableStream:
     if header_cells is None:
         raise UnreadableFile("文件是空的：第1行应为表头")
     header = ["" if c is None else str(c) for c in header_cells]
-    estimate = data.count(b"\n") if filename.lower().endswith(".csv") else 0
+    # Lines after the header; quoted cells may hold line breaks, so it is an upper bound.
+    estimate = max(data.count(b"\n") - 1, 0) if filename.lower().endswith(".csv") else 0
     rows = ((number, list(cells)) for number, cells in enumerate(raw, start=2) if not _is_blank(list(cells)))
     return TableStream(header=header, rows=rows, estimated_rows=estimate)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fupin.conftest import County, make_id
@@ -10,7 +12,15 @@ from fupin.ledgers import registry
 from fupin.ledgers.definitions.structure import CadresLedger
 from fupin.ledgers.reading import stream_table
 from fupin.ledgers.services import ledger_import
-from fupin.ledgers.tests.helpers import CADRES_HEADER, context, csv_bytes, import_rows, xlsx_bytes
+from fupin.ledgers.tests.helpers import (
+    CADRES_HEADER,
+    context,
+    csv_bytes,
+    import_rows,
+    run_command,
+    write_csv,
+    xlsx_bytes,
+)
 from fupin.people.models import Cadre
 
 
@@ -71,7 +81,8 @@ def test_progress_rises_to_the_row_count(county: County) -> None:
         context=context(),
         progress=lambda done, total: seen.append((done, total)),
     )
-    assert [done for done, _ in seen] == [2, 4, 5]
+    assert [done for done, _ in seen] == [2, 4, 5, 5]
+    assert seen[-1] == (5, 5)
     assert all(done <= total for done, total in seen)
 
 
@@ -83,3 +94,16 @@ def test_stream_table_reads_gb18030_lazily_and_skips_blank_rows() -> None:
     assert stream.estimated_rows >= 3
     xlsx = stream_table(xlsx_bytes([["干部编号"], ["G1"]]), "cadres.xlsx")
     assert list(xlsx.rows) == [(2, ["G1"])]
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_the_command_draws_a_progress_bar_to_the_end(
+    county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: bool
+) -> None:
+    if stream:
+        monkeypatch.setitem(registry.LEDGERS, "cadres", StreamingCadres())
+    path = write_csv(tmp_path / "cadres.csv", [CADRES_HEADER, *[cadre_row(n) for n in range(5)]])
+    _out, err, error = run_command("import", "cadres", str(path), "--progress")
+    assert error is None
+    assert "100.0%" in err and "5/5 行" in err
+    assert Cadre.objects.count() == 5

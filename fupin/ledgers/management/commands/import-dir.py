@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fupin.ledgers.cli import cli_context, print_outcome
+from fupin.ledgers.cli import ProgressBar, cli_context, print_outcome
 from fupin.ledgers.services import ledger_files_in, ledger_import_files
 
 
@@ -19,13 +19,20 @@ class Command(BaseCommand):
         parser.add_argument("directory")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--errors", metavar="OUT.xlsx", help="把错误报告写成Excel")
+        parser.add_argument("--progress", action="store_true", help="显示进度条（在终端上运行时默认显示）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory = Path(options["directory"])
         files = ledger_files_in(directory) if directory.is_dir() else []
         if not files:
             raise CommandError(f"目录 {directory} 中没有台账文件（如 areas.xlsx、units.csv、cadres.xlsx）")
+        bar = ProgressBar(self.stderr) if options["progress"] or self.stderr.isatty() else None
         outcome = ledger_import_files(
-            files=files, context=cli_context(batch=f"cli-{uuid.uuid4().hex[:12]}"), dry_run=options["dry_run"]
+            files=files,
+            context=cli_context(batch=f"cli-{uuid.uuid4().hex[:12]}"),
+            dry_run=options["dry_run"],
+            progress=bar,
         )
+        if bar:
+            bar.close()
         print_outcome(outcome, self.stdout, self.stderr, options["errors"])
