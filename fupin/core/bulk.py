@@ -50,10 +50,50 @@ def fetch_by_key(model: type[M], key: str, keys: Sequence[Any]) -> dict[Any, M]:
     return found
 
 
+def _key_part(model: type[M], name: str, value: Any) -> Any:
+    """A key component as stored: the primary key of a related record, else the value itself."""
+    field = model._meta.get_field(name)
+    if field.is_relation and isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def composite_key_of(model: type[M], fields: Sequence[str], values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(_key_part(model, name, values[name]) for name in fields)
+
+
+def stored_composite_key(instance: M, fields: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(_stored_value(instance, name) for name in fields)
+
+
+def fetch_by_composite_key(
+    model: type[M], fields: Sequence[str], keys: Sequence[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], M]:
+    """Records by a key of several fields (e.g. cadre + household + start date).
+
+    Each chunk is fetched with one `IN` per component, a superset of the wanted keys that the
+    exact tuples then narrow down: portable, and bounded by the rows the chunk's values touch.
+    """
+    found: dict[tuple[Any, ...], M] = {}
+    wanted = set(keys)
+    ordered = list(dict.fromkeys(keys))
+    step = max(1, CHUNK // len(fields))
+    attnames = [model._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    for start in range(0, len(ordered), step):
+        chunk = ordered[start : start + step]
+        lookups = {f"{attname}__in": {key[i] for key in chunk} for i, attname in enumerate(attnames)}
+        for obj in model._default_manager.filter(**lookups):
+            key = stored_composite_key(obj, fields)
+            if key in wanted:
+                found[key] = obj
+    return found
+
+
 def bulk_upsert(
     model: type[M],
     *,
-    key: str,
+    key: str = "",
+    key_fields: Sequence[str] = (),
     rows: Sequence[dict[str, Any]],
     actor: Actor,
     after_create: Callable[[list[M]], None] | None = None,
@@ -61,11 +101,32 @@ def bulk_upsert(
 ) -> UpsertResult:
     """Create the rows whose key is new, update those that differ, leave the rest untouched.
 
+    The key is one unique field (`key`) or several that are unique together (`key_fields`, e.g.
+    a pairing's cadre + household + start date; related records are matched by primary key).
     A second import of the same rows therefore changes nothing and writes no change-log row.
     Fields named in `keep_when_blank` that arrive as None or "" are "not given" (ledgers.md: an
     empty cell): an existing record keeps its value and a new one takes the model's default.
     """
-    existing = fetch_by_key(model, key, [row[key] for row in rows])
+    if bool(key) == bool(key_fields):
+        raise ValueError("give either key or key_fields")
+    if key_fields:
+
+        def key_of(values: dict[str, Any]) -> Any:
+            return composite_key_of(model, key_fields, values)
+
+        def instance_key(obj: M) -> Any:
+            return stored_composite_key(obj, key_fields)
+
+        existing: dict[Any, M] = fetch_by_composite_key(model, key_fields, [key_of(row) for row in rows])
+    else:
+
+        def key_of(values: dict[str, Any]) -> Any:
+            return values[key]
+
+        def instance_key(obj: M) -> Any:
+            return getattr(obj, key)
+
+        existing = fetch_by_key(model, key, [row[key] for row in rows])
     result = UpsertResult()
     to_create: list[M] = []
     to_update: list[M] = []
@@ -78,7 +139,7 @@ def bulk_upsert(
             for name, value in full_row.items()
             if not (name in keep_when_blank and (value is None or value == ""))
         }
-        obj = existing.get(row[key])
+        obj = existing.get(key_of(row))
         if obj is None:
             to_create.append(model(**row))
             continue
@@ -102,9 +163,12 @@ def bulk_upsert(
         )
     model._default_manager.bulk_create(to_create, batch_size=1000)
     if to_create and to_create[0].pk is None:  # backends that do not return keys
-        refreshed = fetch_by_key(model, key, [getattr(o, key) for o in to_create])
+        if key_fields:
+            refreshed = fetch_by_composite_key(model, key_fields, [instance_key(o) for o in to_create])
+        else:
+            refreshed = fetch_by_key(model, key, [instance_key(o) for o in to_create])
         for obj in to_create:
-            obj.pk = refreshed[getattr(obj, key)].pk
+            obj.pk = refreshed[instance_key(obj)].pk
     if after_create:
         after_create(to_create)
     entries.extend(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
+from fupin.core.roles import Role
 from fupin.core.scope import Scope
 from fupin.duty.models import Pairing, UnitVillage, WorkTeamMember, active_on
 
@@ -20,7 +21,9 @@ def households_reached(scope: Scope) -> Q:
             "village_id"
         )
         reach |= Q(pk__in=paired) | Q(village_id__in=team_villages)
-    if scope.unit_ids:
+    # Only a unit user speaks for its unit; another role's account unit is just where it works
+    # (a paired cadre of U2 does not see every household U2 helps).
+    if scope.role == Role.UNIT_USER and scope.unit_ids:
         unit_villages = UnitVillage.objects.filter(active_on(today), unit_id__in=scope.unit_ids).values(
             "village_id"
         )

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from fupin.ledgers.base import Ledger
+from fupin.ledgers.definitions.duty import (
+    LeaderTownsLedger,
+    PairingsLedger,
+    UnitVillagesLedger,
+    WorkTeamsLedger,
+)
+from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
 
 LEDGERS: dict[str, Ledger] = {
-    ledger.name: ledger for ledger in (AreasLedger(), UnitsLedger(), CadresLedger())
+    ledger.name: ledger
+    for ledger in (
+        AreasLedger(),
+        UnitsLedger(),
+        CadresLedger(),
+        HouseholdsLedger(),
+        MembersLedger(),
+        PairingsLedger(),
+        WorkTeamsLedger(),
+        UnitVillagesLedger(),
+        LeaderTownsLedger(),
+    )
 }
 
 

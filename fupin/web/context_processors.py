@@ -29,6 +29,7 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
         ("干部", "people:cadre-list"),
         ("贫困户", "registry:household-list"),
         ("防返贫监测", "registry:monitoring-list"),
+        ("帮扶责任", "duty:coverage"),
     ]
     if scope.can_manage:
         items.append(("台账导入导出", "ledgers:index"))

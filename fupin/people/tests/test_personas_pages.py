@@ -134,7 +134,16 @@ def test_home_figures_and_navigation_follow_the_role(personas: Personas, persona
         "units": len(seen.units),
         "cadres": len(seen.cadres),
     }
-    expected_nav = {"/", "/areas/", "/units/", "/cadres/", "/households/", "/monitoring/", "/api/docs/"}
+    expected_nav = {
+        "/",
+        "/areas/",
+        "/units/",
+        "/cadres/",
+        "/households/",
+        "/monitoring/",
+        "/coverage/",
+        "/api/docs/",
+    }
     if persona in FULL_ID_VIEWERS:  # the managing roles
         expected_nav.add("/ledgers/")
     if persona in {"county_admin", "outsider"}:
