@@ -10,6 +10,7 @@ from fupin.areas.models import Area
 from fupin.core.audit import Actor
 from fupin.core.roles import Role
 from fupin.core.scope import Scope
+from fupin.duty.models import FIRST_SECRETARY_ROLES, Pairing, WorkTeamMember
 from fupin.people.models import Cadre, CadreCategory, Unit
 from fupin.people.scope import SUPERUSER
 from fupin.people.services import account_create
@@ -22,6 +23,33 @@ class DemoLogin:
     username: str
     role_label: str
     where: str
+
+
+def _first_secretary_of(village: Area) -> Cadre:
+    """The demo work-team login is the village's serving first secretary, so its pages show a team."""
+    member = (
+        WorkTeamMember.objects.filter(village=village, role__in=FIRST_SECRETARY_ROLES, end_date__isnull=True)
+        .select_related("cadre")
+        .order_by("cadre__code")
+        .first()
+    )
+    return member.cadre if member else _first_cadre(CadreCategory.FIRST_SECRETARY)
+
+
+def _helper_in(village: Area) -> Cadre:
+    """The demo paired-cadre login helps households of the work-team login's village."""
+    pairing = (
+        Pairing.objects.filter(
+            household__village=village,
+            end_date__isnull=True,
+            cadre__user__isnull=True,
+            cadre__categories=f",{CadreCategory.PAIRED_CADRE},",
+        )
+        .select_related("cadre")
+        .order_by("cadre__code")
+        .first()
+    )
+    return pairing.cadre if pairing else _first_cadre(CadreCategory.PAIRED_CADRE)
 
 
 def _first_cadre(category: str, **filters: object) -> Cadre:
@@ -49,8 +77,8 @@ def create_demo_accounts(county_code: str) -> list[DemoLogin]:
         ("office", Role.OFFICE_STAFF, county, None, None),
         ("unit", Role.UNIT_USER, county, agriculture, None),
         ("town", Role.TOWN_OFFICIAL, town, None, _first_cadre(CadreCategory.TOWN_CADRE, unit__area=town)),
-        ("team", Role.WORK_TEAM, village, None, _first_cadre(CadreCategory.FIRST_SECRETARY)),
-        ("cadre", Role.PAIRED_CADRE, county, None, _first_cadre(CadreCategory.PAIRED_CADRE)),
+        ("team", Role.WORK_TEAM, village, None, _first_secretary_of(village)),
+        ("cadre", Role.PAIRED_CADRE, county, None, _helper_in(village)),
         ("public", Role.PUBLIC, county, None, None),
     ]
     for username, role, area, unit, cadre in plan:

@@ -127,8 +127,9 @@ def _in_chunks(items: Sequence[A], fetch: Callable[[Sequence[A]], Iterable[A]]) 
 # -- pairings ------------------------------------------------------------------------------------
 def _pairing_checks(pairing: Pairing, is_new: bool) -> list[tuple[str, str]]:
     problems = _dates_problems(pairing)
-    if is_new and pairing.household.poverty_status == PovertyStatus.CANCELLED:
-        problems.append(("household", f"{pairing.household.code} 已注销，不能新增结对帮扶"))
+    # A cancelled household gets no new helper; a pairing that ended is history and may be recorded.
+    if is_new and pairing.end_date is None and pairing.household.poverty_status == PovertyStatus.CANCELLED:
+        problems.append(("household", f"{pairing.household.code} 已注销，不能新增未结束的结对帮扶"))
     return problems
 
 

@@ -212,11 +212,14 @@ def test_a_cancelled_household_gets_no_new_pairing(world: dict[str, Household]) 
     )
     rows = [PAIRINGS, ["G2", "H5", "2019-01-01", ""], ["G3", "H5", "2018-01-01", "2019-12-31"]]
     outcome = import_rows("pairings", rows)
-    assert by_row(outcome) == {(2, "户编号"): "H5 已注销，不能新增结对帮扶"}
+    assert by_row(outcome) == {(2, "户编号"): "H5 已注销，不能新增未结束的结对帮扶"}
     # The existing pairing of the cancelled household may still be ended.
     outcome = import_rows("pairings", [rows[0], rows[2]])
     assert outcome.ok, messages(outcome)
     assert Pairing.objects.get().end_date == D(2019, 12, 31)
+    # A pairing that ended before the cancellation is history and may be recorded.
+    assert import_rows("pairings", [rows[0], ["G2", "H5", "2016-01-01", "2017-12-31"]]).ok
+    assert Pairing.objects.filter(household=world["H5"]).count() == 2
 
 
 def test_households_outside_the_importing_users_area_are_refused(world: dict[str, Household]) -> None:
