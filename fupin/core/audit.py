@@ -38,6 +38,12 @@ def object_type_of(instance: TimestampedModel) -> str:
     return instance._meta.label_lower
 
 
+def created_snapshot(snapshot: JSON) -> JSON:
+    """What a CREATE row keeps: the fields that were given. An empty field says nothing about a new
+    record, and leaving it out halves the change log of a large import."""
+    return {name: value for name, value in snapshot.items() if value is not None and value != ""}
+
+
 def change_entry(
     actor: Actor,
     instance: TimestampedModel,
@@ -47,6 +53,8 @@ def change_entry(
     after: JSON | None,
 ) -> ChangeLog:
     """An unsaved change-log row; bulk writers collect these and save them with bulk_create."""
+    if action == ChangeAction.CREATE and after is not None:
+        after = created_snapshot(after)
     return ChangeLog(
         object_type=object_type_of(instance),
         object_id=instance.pk,

@@ -12,35 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from fupin.core.audit import Actor, object_type_of
+from fupin.core.audit import Actor, created_snapshot, object_type_of
 from fupin.core.models import ChangeAction, ChangeLog, TimestampedModel
 
 M = TypeVar("M", bound=TimestampedModel)
-_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_available() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | Decimal | float):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).translate(_TEXT_ESCAPES)
 
 
 def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -78,18 +63,13 @@ def unsaved_instance(model: type[M], values: dict[str, Any]) -> M:
     return instance
 
 
-def _copy(table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
+def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows of Python values; psycopg formats and escapes them in C."""
     sql = f"COPY {connection.ops.quote_name(table)} ({', '.join(columns)}) FROM STDIN"
     connection.ensure_connection()
     with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-        buffer: list[str] = []
-        for line in lines:
-            buffer.append(line)
-            if len(buffer) >= 2000:
-                copy.write("".join(buffer))
-                buffer.clear()
-        if buffer:
-            copy.write("".join(buffer))
+        for row in rows:
+            copy.write_row(row)
 
 
 def copy_create(model: type[M], rows: Sequence[dict[str, Any]], *, actor: Actor) -> list[M]:
@@ -107,7 +87,7 @@ def copy_create(model: type[M], rows: Sequence[dict[str, Any]], *, actor: Actor)
     _copy(
         model._meta.db_table,
         ["id", *(connection.ops.quote_name(str(f.column)) for f in fields)],
-        ("\t".join([str(i.pk), *(_text(i.__dict__[name]) for name in attnames)]) + "\n" for i in instances),
+        ([i.pk, *(i.__dict__[name] for name in attnames)] for i in instances),
     )
     _copy_change_log(actor, instances, now)
     return instances
@@ -115,15 +95,15 @@ def copy_create(model: type[M], rows: Sequence[dict[str, Any]], *, actor: Actor)
 
 def _copy_change_log(actor: Actor, instances: Sequence[TimestampedModel], at: dt.datetime) -> None:
     fixed = [
-        _text(ChangeAction.CREATE.value),
-        _text(actor.user.pk if actor.user else None),
-        _text(actor.name[:150]),
-        _text(at),
-        _text(actor.batch),
-        _text(actor.source),
-        "\\N",
+        ChangeAction.CREATE.value,
+        actor.user.pk if actor.user else None,
+        actor.name[:150],
+        at,
+        actor.batch,
+        actor.source,
+        None,
     ]
-    object_type = _text(object_type_of(instances[0]))
+    object_type = object_type_of(instances[0])
     names = ["object_type", "object_id", "object_repr", "action", "actor_id", "actor_name", "at"]
     names += ["batch", "source", "before", "after"]
     columns = [connection.ops.quote_name(name) for name in names]
@@ -131,16 +111,13 @@ def _copy_change_log(actor: Actor, instances: Sequence[TimestampedModel], at: dt
         ChangeLog._meta.db_table,
         columns,
         (
-            "\t".join(
-                [
-                    object_type,
-                    str(i.pk),
-                    _text(str(i)[:200]),
-                    *fixed,
-                    _text(json.dumps(i.audit_snapshot(), ensure_ascii=False)),
-                ]
-            )
-            + "\n"
+            [
+                object_type,
+                i.pk,
+                str(i)[:200],
+                *fixed,
+                json.dumps(created_snapshot(i.audit_snapshot()), ensure_ascii=False),
+            ]
             for i in instances
         ),
     )

@@ -63,6 +63,8 @@ class ImportContext:
     actor: Actor
     scope: Scope
     default_area_code: str | None = None
+    # What a ledger remembers between the chunks of one streaming import (e.g. numbers seen).
+    state: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -155,22 +157,23 @@ class Ledger:
         self, rows: Iterable[tuple[int, list[Cell]]], positions: dict[str, int], errors: RowErrors
     ) -> list[ParsedRow]:
         parsed = []
+        placed = [(column, positions.get(column.key)) for column in self.columns]
         for number, cells in rows:
-            row = ParsedRow(number=number, values={})
-            for column in self.columns:
-                index = positions.get(column.key)
-                cell: Cell = cells[index] if index is not None and index < len(cells) else None
+            found: dict[str, Any] = {}
+            width = len(cells)
+            for column, index in placed:
+                cell: Cell = cells[index] if index is not None and index < width else None
                 if values.is_empty(cell):
                     if column.required:
                         errors.add(number, column.key, "", "必填项为空")
-                    row.values[column.key] = None
+                    found[column.key] = None
                     continue
                 try:
-                    row.values[column.key] = column.parse(cell)
+                    found[column.key] = column.parse(cell)
                 except ValueError as error:
                     errors.add(number, column.key, cell, str(error))
-                    row.values[column.key] = None
-            parsed.append(row)
+                    found[column.key] = None
+            parsed.append(ParsedRow(number=number, values=found))
         return parsed
 
     def check_keys(

@@ -28,6 +28,9 @@ _SEPARATORS = re.compile(r"[、,，;；]")
 
 def cell_text(value: Cell) -> str:
     """The text of a cell; a whole number stored as a float (an Excel numeric cell) loses its '.0'."""
+    if type(value) is str:
+        # Every CSV cell: the common case first. str.strip() also trims the full-width space.
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

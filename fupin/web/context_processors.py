@@ -33,6 +33,7 @@ def _items(request: HttpRequest) -> list[tuple[str, str]]:
     ]
     if scope.can_manage:
         items.append(("台账导入导出", "ledgers:index"))
+        items.append(("县级设置", "areas:settings"))
     if scope.can_manage_accounts:
         items.append(("账号管理", "people:account-list"))
     items.append(("接口文档", "api-docs"))

@@ -1,10 +1,12 @@
-"""Single-record edits from the household file: income line items, household conditions, members.
+"""Single-record edits from the household file: income line items, household conditions, members;
+and the registration page's household with its members in one go.
 
 Bulk writes from the ledgers are households.py's; status changes are lifecycle.py's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,10 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.core import phone
+from fupin.areas.models import Area
+from fupin.core import idnumber, phone
 from fupin.core.audit import Actor, change_entry, record_change
 from fupin.core.bulk import update_fields_checked
-from fupin.core.exceptions import ApplicationError
+from fupin.core.exceptions import ApplicationError, PermissionDenied
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.core.text import pinyin_key
@@ -31,12 +34,18 @@ from fupin.registry.models import (
     Member,
     MigrantWork,
     PovertyCause,
+    Relation,
     RelocationMode,
     Sex,
 )
 from fupin.registry.procedures import Level
 from fupin.registry.risk import counted_net_income, per_capita
-from fupin.registry.services.lifecycle import causes_field, check_may_act, other_causes_error
+from fupin.registry.services.lifecycle import (
+    causes_field,
+    check_may_act,
+    household_register,
+    other_causes_error,
+)
 
 FIRST_YEAR = 2013
 
@@ -150,6 +159,8 @@ HOUSEHOLD_EDITABLE = frozenset(
         "relocation_mode",
         "relocation_site",
         "relocation_year",
+        "longitude",
+        "latitude",
     }
 )
 MEMBER_EDITABLE = frozenset(
@@ -180,8 +191,29 @@ def _check_changes(changes: Mapping[str, Any], editable: frozenset[str]) -> None
         errors["phone"] = error
     if "name" in changes and not str(changes["name"]).strip():
         errors["name"] = "请填写姓名"
+    errors.update(_range_errors(changes))
     if errors:
         raise ApplicationError("；".join(errors.values()), field_errors=errors)
+
+
+# name: (lowest, highest, what the user is told); None is always allowed (not recorded).
+_RANGES: dict[str, tuple[Decimal, Decimal, str]] = {
+    "cultivated_land_mu": (Decimal(0), Decimal("999999"), "耕地面积不能为负数"),
+    "forest_land_mu": (Decimal(0), Decimal("999999"), "林地面积不能为负数"),
+    "housing_area_m2": (Decimal(0), Decimal("999999"), "住房面积不能为负数"),
+    "road_distance_km": (Decimal(0), Decimal("9999"), "与村主干路距离不能为负数"),
+    "longitude": (Decimal(-180), Decimal(180), "经度应在-180至180之间"),
+    "latitude": (Decimal(-90), Decimal(90), "纬度应在-90至90之间"),
+    "relocation_year": (Decimal(2000), Decimal(2100), "搬迁年度应在2000至2100之间"),
+}
+
+
+def _range_errors(changes: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        name: message
+        for name, (lowest, highest, message) in _RANGES.items()
+        if changes.get(name) is not None and not lowest <= Decimal(changes[name]) <= highest
+    }
 
 
 @transaction.atomic
@@ -198,6 +230,8 @@ def household_update(
         if error := other_causes_error(main, others):
             raise ApplicationError(error, field_errors={"other_causes": error})
         changes["other_causes"] = causes_field(others)
+    if changes.get("phone"):
+        changes["phone"] = phone.normalize(changes["phone"])
     return update_fields_checked(household, actor=actor, expected_version=expected_version, changes=changes)
 
 
@@ -223,3 +257,101 @@ def member_update(
             changes={"head_name": member.name, "search_key": pinyin_key(member.name)},
         )
     return member
+
+
+# Registration with members ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A member entered with the household on the registration page (the head comes separately)."""
+
+    name: str
+    id_number: str
+    relation: str
+
+
+def member_error_key(index: int, field: str) -> str:
+    """The field_errors key of a member row: the registration page's formset names its inputs so."""
+    return f"members-{index}-{field}"
+
+
+def _new_member_errors(head_id_number: str, members: Sequence[NewMember]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    seen = {idnumber.normalize(head_id_number)}
+    numbers = [idnumber.normalize(m.id_number) for m in members]
+    already = set(Member.objects.filter(id_number__in=numbers).values_list("id_number", flat=True))
+    for index, (member, number) in enumerate(zip(members, numbers, strict=True)):
+        if not member.name.strip():
+            errors[member_error_key(index, "name")] = "请填写姓名"
+        elif len(member.name.strip()) > 50:
+            errors[member_error_key(index, "name")] = "姓名不超过50字"
+        if member.relation not in Relation.values or member.relation == Relation.HEAD:
+            errors[member_error_key(index, "relation")] = "请选择与户主关系（户主只能有一位）"
+        if error := idnumber.id_number_error(number):
+            errors[member_error_key(index, "id_number")] = error
+        elif number in already:
+            errors[member_error_key(index, "id_number")] = "该身份证号已是其他户的成员"
+        elif number in seen:
+            errors[member_error_key(index, "id_number")] = "身份证号与本户其他成员重复"
+        seen.add(number)
+    return errors
+
+
+@transaction.atomic
+def household_register_with_members(
+    *,
+    actor: Actor,
+    scope: Scope,
+    village: Area,
+    code: str,
+    head_name: str,
+    head_id_number: str,
+    members: Sequence[NewMember],
+    identification_standard: str,
+    category: str,
+    main_cause: str,
+    other_causes: Sequence[str] = (),
+    phone: str = "",
+    applied_on: dt.date | None = None,
+) -> Household:
+    """household_register with the rest of the family: the size is the head plus `members`, and
+    either everything is saved or nothing is (all row errors are reported together)."""
+    member_errors = _new_member_errors(head_id_number, members)
+    try:
+        household = household_register(
+            actor=actor,
+            scope=scope,
+            village=village,
+            code=code,
+            head_name=head_name,
+            head_id_number=head_id_number,
+            size=1 + len(members),
+            identification_standard=identification_standard,
+            category=category,
+            main_cause=main_cause,
+            other_causes=other_causes,
+            phone=phone,
+            applied_on=applied_on,
+        )
+    except PermissionDenied:
+        raise
+    except ApplicationError as error:
+        if not member_errors:
+            raise
+        errors = error.field_errors | member_errors
+        raise ApplicationError("；".join(dict.fromkeys(errors.values())), field_errors=errors) from error
+    if member_errors:
+        raise ApplicationError("；".join(dict.fromkeys(member_errors.values())), field_errors=member_errors)
+    for member in members:
+        number = idnumber.normalize(member.id_number)
+        created = Member.objects.create(
+            household=household,
+            name=member.name.strip(),
+            id_number=number,
+            relation=member.relation,
+            sex=Sex.MALE if idnumber.sex_of(number) == "男" else Sex.FEMALE,
+            search_key=pinyin_key(member.name.strip()),
+        )
+        record_change(actor, created, action=ChangeAction.CREATE, before=None)
+    return household

@@ -19,6 +19,7 @@ from fupin.areas.models import AreaLevel
 from fupin.core import idnumber
 from fupin.core.audit import Actor
 from fupin.core.bulk import CHUNK, UpsertResult, bulk_upsert
+from fupin.core.copy import copy_available, copy_create
 from fupin.core.exceptions import ApplicationError
 from fupin.core.text import pinyin_key
 from fupin.registry.models import Household, Member, PovertyCause, Relation, StatusChange
@@ -68,6 +69,32 @@ def write_households(actor: Actor, rows: list[dict[str, Any]]) -> UpsertResult:
     )
 
 
+def write_households_copy(actor: Actor, rows: list[dict[str, Any]]) -> UpsertResult:
+    """PostgreSQL: new households stream in with COPY (a province's first import is a million of
+    them); households already stored go through the portable upsert, which compares and logs."""
+    stored: set[str] = set()
+    codes = [row["code"] for row in rows]
+    for start in range(0, len(codes), CHUNK):
+        stored.update(
+            Household.objects.filter(code__in=codes[start : start + CHUNK]).values_list("code", flat=True)
+        )
+    result = (
+        write_households(actor, [row for row in rows if row["code"] in stored]) if stored else UpsertResult()
+    )
+    new = [
+        {k: v for k, v in row.items() if not (k in HOUSEHOLD_KEEP_WHEN_BLANK and v in (None, ""))}
+        for row in rows
+        if row["code"] not in stored
+    ]
+    copy_create(Household, new, actor=actor)
+    result.created += len(new)
+    return result
+
+
+def default_household_writer() -> HouseholdWriter:
+    return write_households_copy if copy_available() else write_households
+
+
 def _household_row_error(row: dict[str, Any]) -> str | None:
     village = row["village"]
     if village.level != AreaLevel.VILLAGE:
@@ -115,7 +142,7 @@ def _record_status_changes(actor: Actor, before: dict[str, str], after: dict[str
 
 @transaction.atomic
 def households_upsert(
-    *, actor: Actor, rows: Sequence[dict[str, Any]], writer: HouseholdWriter = write_households
+    *, actor: Actor, rows: Sequence[dict[str, Any]], writer: HouseholdWriter | None = None
 ) -> UpsertResult:
     """Bulk upsert for the households ledger, by 户编号.
 
@@ -139,7 +166,7 @@ def households_upsert(
             }
         )
     statuses_before = _stored_statuses([row["code"] for row in prepared])
-    result = writer(actor, prepared)
+    result = (writer or default_household_writer())(actor, prepared)
     _record_status_changes(actor, statuses_before, {row["code"]: row["poverty_status"] for row in prepared})
     return result
 

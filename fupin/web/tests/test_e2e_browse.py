@@ -53,7 +53,7 @@ def test_office_staff_browses_and_edits(page: Any, live_server: Any, personas: P
     page.get_by_text("已保存。").wait_for()
     assert Cadre.objects.get(code="G3").phone == "13912345678"
     history = page.locator("#history")
-    assert "13912345678" in history.inner_text()
+    assert "139****5678" in history.inner_text() and "13912345678" not in history.inner_text()
     assert ChangeLog.objects.filter(object_type="people.cadre", actor_name="office_staff").count() == 1
 
 

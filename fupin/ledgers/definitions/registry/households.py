@@ -54,6 +54,9 @@ class HouseholdsLedger(Ledger):
     title = "贫困户"
     key = ("code",)
     depends_on = ("areas",)
+    # Every check looks at one row, the database, or what earlier chunks left in context.state:
+    # a province's ledger is imported a chunk at a time.
+    streaming = True
     columns = (
         Column("code", "户编号", "code", v.text, required=True),
         Column(
@@ -171,7 +174,10 @@ class HouseholdsLedger(Ledger):
             errors.add(row.number, "exit_year", exit_year, f"不能早于识别年度（{values['registered_year']}）")
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
-        villages = by_field(Area.objects.all(), "code", (r.values["village_code"] for r in rows))
+        # Kept between chunks: a province's million households lie in some fifteen thousand villages.
+        villages: dict[str, Area] = context.state.setdefault("villages", {})
+        missing = {r.values["village_code"] for r in rows} - villages.keys()
+        villages.update(by_field(Area.objects.all(), "code", missing))
         for row in rows:
             code = row.values["village_code"]
             village = villages.get(code)
@@ -186,7 +192,7 @@ class HouseholdsLedger(Ledger):
             else:
                 row.refs["village"] = village
         self._check_stored_in_scope(rows, errors, context)
-        self._check_head_id_numbers(rows, errors)
+        self._check_head_id_numbers(rows, errors, context)
 
     def _check_stored_in_scope(
         self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext
@@ -202,24 +208,25 @@ class HouseholdsLedger(Ledger):
             if row.values["code"] in stored and row.values["code"] not in visible:
                 errors.add(row.number, "code", row.values["code"], "该户不在您的管辖范围内")
 
-    def _check_head_id_numbers(self, rows: list[ParsedRow], errors: RowErrors) -> None:
-        """One person heads one household: within the file and against households already stored."""
-        first_row: dict[str, ParsedRow] = {}
+    def _check_head_id_numbers(
+        self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext
+    ) -> None:
+        """One person heads one household: within the file (across every chunk of a streaming
+        import) and against households already stored."""
+        seen: dict[str, int] = context.state.setdefault("head_id_numbers", {})
+        fresh: dict[str, ParsedRow] = {}
         for row in rows:
             number = row.values["head_id_number"]
-            if number in first_row:
-                errors.add(
-                    row.number,
-                    "head_id_number",
-                    number,
-                    f"与第{first_row[number].number}行的户主身份证号相同",
-                )
+            if number in seen:
+                errors.add(row.number, "head_id_number", number, f"与第{seen[number]}行的户主身份证号相同")
             else:
-                first_row[number] = row
-        for chunk in chunks(first_row):
+                seen[number] = row.number
+                fresh[number] = row
+        # Numbers first seen in this chunk: an earlier chunk's households are already in `seen`.
+        for chunk in chunks(fresh):
             holders = Household.objects.filter(head_id_number__in=chunk).values_list("head_id_number", "code")
             for number, code in holders:
-                row = first_row[number]
+                row = fresh[number]
                 if row.values["code"] != code:
                     errors.add(row.number, "head_id_number", number, f"已是户 {code} 的户主身份证号")
 

@@ -1,27 +1,19 @@
-"""Pages of the registry: the household list, the household file (户档案) with its actions, and the
-monitoring list. Thin: scope, one selector or service, render."""
+"""The household list, the household file (户档案) and the monitoring list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from fupin.areas.selectors import area_get
-from fupin.core.audit import Actor
-from fupin.core.exceptions import ApplicationError
-from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
 from fupin.core.roles import Role
 from fupin.core.scope import Scope
 from fupin.core.web import paginate, staff_scope
@@ -31,7 +23,7 @@ from fupin.registry.forms import (
     ClearForm,
     ExitStartForm,
     HardshipForm,
-    IncomeForm,
+    HouseholdEditForm,
     MonitoringOpenForm,
     RelapseForm,
     StepForm,
@@ -61,23 +53,9 @@ from fupin.registry.selectors import (
     procedure_list,
     status_history,
 )
-from fupin.registry.services.editing import income_items_set
-from fupin.registry.services.lifecycle import (
-    EXIT_FROM,
-    exit_failures,
-    household_cancel,
-    household_relapse,
-    procedure_start,
-    procedure_step_record,
-    procedure_withdraw,
-)
-from fupin.registry.services.monitoring import (
-    OPEN_STATUSES,
-    TYPES_BY_STATUS,
-    hardship_event_record,
-    monitoring_case_open,
-    risk_clear,
-)
+from fupin.registry.services.lifecycle import EXIT_FROM, exit_failures
+from fupin.registry.services.monitoring import OPEN_STATUSES, TYPES_BY_STATUS
+from fupin.registry.views.edits import default_income_form, may_edit
 
 
 def _filters(request: HttpRequest, scope: Scope) -> dict[str, str]:
@@ -108,6 +86,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
             "causes": PovertyCause.choices,
             "categories": HouseholdCategory.choices,
             "show_full_id": scope.can_see_full_id_numbers,
+            "can_register": may_record(scope, Level.VILLAGE),
         },
     )
 
@@ -150,8 +129,6 @@ def _action_forms(
         found["relapse_form"] = RelapseForm(initial={"year": today.year, "on": today})
     if county and status != PovertyStatus.CANCELLED:
         found["cancel_form"] = CancelForm(initial={"on": today})
-    if village:
-        found["income_form"] = IncomeForm(initial={"year": today.year - 1})
     if village and status in TYPES_BY_STATUS and open_case is None:
         form = MonitoringOpenForm(initial={"lead_on": today, "monitoring_type": TYPES_BY_STATUS[status][0]})
         field = form.fields["monitoring_type"]
@@ -176,12 +153,14 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     procedures = list(procedure_list(household))
     cases = list(household.monitoring_cases.all())
+    incomes = income_by_year(household)
     year = timezone.localdate().year
+    editable = may_edit(scope)
     context = {
         "household": household,
         "members": list(household.members.all()),
         "show_full_id": scope.can_see_full_id_numbers,
-        "incomes": income_by_year(household),
+        "incomes": incomes,
         "statuses": list(status_history(household)),
         "procedures": procedures,
         "open_procedures": [
@@ -199,151 +178,17 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
         "history": household_history(household)[:50],
         "today": timezone.localdate(),
         **_action_forms(scope, household, procedures, cases),
+        # The edit forms, for those the editing services let write.
+        "can_edit": editable,
+        "edit_form": (
+            HouseholdEditForm.for_household(household, reveal_phone=scope.can_see_full_id_numbers)
+            if editable
+            else None
+        ),
+        "income_form": default_income_form(request, incomes) if editable else None,
+        "income_year_asked": "income_year" in request.GET,
     }
     return render(request, "registry/household_detail.html", context)
-
-
-# Actions on the household file: each form posts to one service, then back to the file. -------------
-
-Handler = Callable[[Actor, Scope, Household, Any], str]
-
-
-def _procedure_of(household: Household, pk: int) -> Procedure:
-    procedure = Procedure.objects.filter(household=household, pk=pk).first()
-    if procedure is None:
-        raise Http404
-    return procedure
-
-
-def _record_step(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    step = procedure_step_record(
-        actor=actor,
-        scope=scope,
-        procedure=_procedure_of(household, data["procedure"]),
-        step_kind=data["step_kind"],
-        on=data["on"],
-        ends_on=data["ends_on"],
-        passed=data["passed"],
-        note=data["note"],
-    )
-    return f"已录入“{step.get_kind_display()}”。"
-
-
-def _withdraw(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    procedure_withdraw(
-        actor=actor, scope=scope, procedure=_procedure_of(household, data["procedure"]), reason=data["reason"]
-    )
-    return "程序已撤回。"
-
-
-def _start_exit(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    procedure_start(
-        actor=actor,
-        scope=scope,
-        household=household,
-        kind=ProcedureKind.EXIT,
-        started_on=data["started_on"],
-        year=data["year"],
-    )
-    return "已启动脱贫退出程序。"
-
-
-def _relapse(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    household_relapse(
-        actor=actor, scope=scope, household=household, year=data["year"], reason=data["reason"], on=data["on"]
-    )
-    return "已认定返贫。"
-
-
-def _cancel(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    household_cancel(actor=actor, scope=scope, household=household, reason=data["reason"], on=data["on"])
-    return "该户已注销。"
-
-
-def _open_case(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    monitoring_case_open(
-        actor=actor,
-        scope=scope,
-        household=household,
-        lead_on=data["lead_on"],
-        lead_source=data["lead_source"],
-        monitoring_type=data["monitoring_type"],
-    )
-    return "已启动监测对象识别，须在风险线索日期起15日内办结。"
-
-
-def _clear(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    case = MonitoringCase.objects.filter(household=household, pk=data["case"]).first()
-    if case is None:
-        raise Http404
-    risk_clear(actor=actor, scope=scope, case=case, started_on=data["started_on"])
-    return "已启动风险消除程序。"
-
-
-def _hardship(actor: Actor, scope: Scope, household: Household, data: dict[str, Any]) -> str:
-    hardship_event_record(
-        actor=actor,
-        scope=scope,
-        household=household,
-        kind=data["kind"],
-        on=data["on"],
-        expense=data["expense"],
-        note=data["note"],
-    )
-    return "已登记突发事件。"
-
-
-def _income(actor: Actor, scope: Scope, household: Household, form: IncomeForm) -> str:
-    year = form.cleaned_data["year"]
-    income_items_set(actor=actor, scope=scope, household=household, year=year, items=form.lines())
-    return f"已保存{year}年收支。"
-
-
-ACTIONS: dict[str, tuple[type[forms.Form], Handler, bool]] = {
-    # name: (form, handler, whether the handler takes the form itself rather than its data)
-    "step": (StepForm, _record_step, False),
-    "withdraw": (WithdrawForm, _withdraw, False),
-    "exit": (ExitStartForm, _start_exit, False),
-    "relapse": (RelapseForm, _relapse, False),
-    "cancel": (CancelForm, _cancel, False),
-    "monitoring": (MonitoringOpenForm, _open_case, False),
-    "clear": (ClearForm, _clear, False),
-    "hardship": (HardshipForm, _hardship, False),
-    "income": (IncomeForm, _income, True),
-}
-
-
-@login_required
-@require_POST
-def household_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    scope = staff_scope(request)
-    household = household_get(scope, code)
-    if household is None or action not in ACTIONS:
-        raise Http404
-    form_class, handler, takes_form = ACTIONS[action]
-    form = form_class(request.POST)
-    back = reverse("registry:household-detail", args=[code]) + f"#{action}"
-    if not form.is_valid():
-        messages.error(request, f"未保存：{_form_errors(form)}")
-        return redirect(back)
-    try:
-        message = handler(Actor.of(request.user), scope, household, form if takes_form else form.cleaned_data)
-    except ServicePermissionDenied as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        messages.error(request, f"未保存：{error.message}")
-    else:
-        messages.success(request, message)
-    return redirect(back)
-
-
-def _form_errors(form: forms.Form) -> str:
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        prefix = f"{field.label}：" if field is not None and field.label else ""
-        parts.append(prefix + "，".join(str(e) for e in errors))
-    return "；".join(parts)
 
 
 @login_required
