@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from fupin.core import checks  # noqa: F401  (registers the system checks)
+        # Imported for their effect: system checks, and the field__any lookup.
+        from fupin.core import checks, lookups  # noqa: F401

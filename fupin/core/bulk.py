@@ -45,7 +45,7 @@ def fetch_by_key(model: type[M], key: str, keys: Sequence[Any]) -> dict[Any, M]:
     found: dict[Any, M] = {}
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        for obj in model._default_manager.filter(**{f"{key}__in": chunk}):
+        for obj in model._default_manager.filter(**{f"{key}__any": chunk}):
             found[getattr(obj, key)] = obj
     return found
 

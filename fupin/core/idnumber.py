@@ -7,6 +7,7 @@ reach a log line.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -15,7 +16,8 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    # map/mul runs in C: a registry import checks two numbers per person.
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 

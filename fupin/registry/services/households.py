@@ -37,6 +37,7 @@ HOUSEHOLD_KEEP_WHEN_BLANK = (
     "longitude",
     "latitude",
 )
+_BLANK_KEPT = frozenset(HOUSEHOLD_KEEP_WHEN_BLANK)
 MEMBER_KEEP_WHEN_BLANK = (
     "sex",
     "ethnicity",
@@ -76,16 +77,19 @@ def write_households_copy(actor: Actor, rows: list[dict[str, Any]]) -> UpsertRes
     codes = [row["code"] for row in rows]
     for start in range(0, len(codes), CHUNK):
         stored.update(
-            Household.objects.filter(code__in=codes[start : start + CHUNK]).values_list("code", flat=True)
+            Household.objects.filter(code__any=codes[start : start + CHUNK]).values_list("code", flat=True)
         )
     result = (
         write_households(actor, [row for row in rows if row["code"] in stored]) if stored else UpsertResult()
     )
-    new = [
-        {k: v for k, v in row.items() if not (k in HOUSEHOLD_KEEP_WHEN_BLANK and v in (None, ""))}
-        for row in rows
-        if row["code"] not in stored
-    ]
+    # Not given: the model's default, as bulk_upsert does for a new record.
+    new = []
+    for row in rows:
+        if row["code"] not in stored:
+            new.append(row)
+            for name in _BLANK_KEPT:
+                if row.get(name, 0) is None or row.get(name) == "":
+                    del row[name]
     copy_create(Household, new, actor=actor)
     result.created += len(new)
     return result
@@ -110,7 +114,7 @@ def _stored_statuses(codes: list[str]) -> dict[str, str]:
     statuses: dict[str, str] = {}
     for start in range(0, len(codes), CHUNK):
         chunk = codes[start : start + CHUNK]
-        statuses.update(Household.objects.filter(code__in=chunk).values_list("code", "poverty_status"))
+        statuses.update(Household.objects.filter(code__any=chunk).values_list("code", "poverty_status"))
     return statuses
 
 
@@ -122,7 +126,7 @@ def _record_status_changes(actor: Actor, before: dict[str, str], after: dict[str
     if not changed:
         return
     today = timezone.localdate()
-    ids = dict(Household.objects.filter(code__in=list(changed)).values_list("code", "pk"))
+    ids = dict(Household.objects.filter(code__any=list(changed)).values_list("code", "pk"))
     StatusChange.objects.bulk_create(
         [
             StatusChange(
@@ -211,7 +215,7 @@ def _check_not_moved(rows: list[dict[str, Any]]) -> None:
     stored: dict[str, int] = {}
     for start in range(0, len(numbers), CHUNK):
         chunk = numbers[start : start + CHUNK]
-        stored.update(Member.objects.filter(id_number__in=chunk).values_list("id_number", "household_id"))
+        stored.update(Member.objects.filter(id_number__any=chunk).values_list("id_number", "household_id"))
     for row in rows:
         household_id = stored.get(row["id_number"])
         if household_id is not None and household_id != row["household"].pk:

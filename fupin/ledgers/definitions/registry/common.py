@@ -60,7 +60,7 @@ def by_field(queryset: QuerySet[M], field: str, values: Iterable[str]) -> dict[s
     """Records whose `field` is one of `values`, keyed by it: one query per chunk, never per row."""
     found: dict[str, M] = {}
     for chunk in chunks(values):
-        for obj in queryset.filter(**{f"{field}__in": chunk}):
+        for obj in queryset.filter(**{f"{field}__any": chunk}):
             found[getattr(obj, field)] = obj
     return found
 
@@ -69,5 +69,5 @@ def codes_in_scope(scope: Scope, codes: Iterable[str]) -> set[str]:
     """Which of the stored household `codes` the scope sees."""
     visible: set[str] = set()
     for chunk in chunks(codes):
-        visible.update(household_list(scope).filter(code__in=chunk).values_list("code", flat=True))
+        visible.update(household_list(scope).filter(code__any=chunk).values_list("code", flat=True))
     return visible
