@@ -41,11 +41,15 @@ def _incoming_value(instance: models.Model, field_name: str, value: Any) -> Any:
     return value
 
 
-def fetch_by_key(model: type[M], key: str, keys: Sequence[Any]) -> dict[Any, M]:
+def fetch_by_key(
+    model: type[M], key: str, keys: Sequence[Any], select_related: Sequence[str] = ()
+) -> dict[Any, M]:
     found: dict[Any, M] = {}
+    manager = model._default_manager
+    queryset = manager.select_related(*select_related) if select_related else manager.all()
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        for obj in model._default_manager.filter(**{f"{key}__any": chunk}):
+        for obj in queryset.filter(**{f"{key}__any": chunk}):
             found[getattr(obj, key)] = obj
     return found
 
@@ -98,6 +102,7 @@ def bulk_upsert(
     actor: Actor,
     after_create: Callable[[list[M]], None] | None = None,
     keep_when_blank: Collection[str] = (),
+    select_related: Sequence[str] = (),
 ) -> UpsertResult:
     """Create the rows whose key is new, update those that differ, leave the rest untouched.
 
@@ -106,6 +111,8 @@ def bulk_upsert(
     A second import of the same rows therefore changes nothing and writes no change-log row.
     Fields named in `keep_when_blank` that arrive as None or "" are "not given" (ledgers.md: an
     empty cell): an existing record keeps its value and a new one takes the model's default.
+    `select_related` names the relations that the model's audit_snapshot reads, so that updating
+    many records does not cost a query each.
     """
     if bool(key) == bool(key_fields):
         raise ValueError("give either key or key_fields")
@@ -126,7 +133,7 @@ def bulk_upsert(
         def instance_key(obj: M) -> Any:
             return getattr(obj, key)
 
-        existing = fetch_by_key(model, key, [row[key] for row in rows])
+        existing = fetch_by_key(model, key, [row[key] for row in rows], select_related)
     result = UpsertResult()
     to_create: list[M] = []
     to_update: list[M] = []

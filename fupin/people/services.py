@@ -129,6 +129,7 @@ def _unit_depths(rows: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [groups[d] for d in sorted(groups)]
 
 
+@transaction.atomic
 def units_upsert(
     *, actor: Actor, rows: Sequence[dict[str, Any]], default_area: Area | None = None
 ) -> UpsertResult:
@@ -151,6 +152,7 @@ def units_upsert(
     return result
 
 
+@transaction.atomic
 def cadres_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResult:
     """Bulk upsert for the cadres ledger. Rows carry code, name, id_number, phone, unit, title, categories."""
     prepared = [

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from fupin.conftest import make_id
 from fupin.core.models import ChangeLog
+from fupin.ledgers.base import Report, RowErrors
 from fupin.ledgers.exports import ledger_template
-from fupin.ledgers.registry import ledger_named
+from fupin.ledgers.registry import LEDGERS, ledger_named
 from fupin.ledgers.tests.helpers import (
     AREAS_HEADER,
     CADRES_HEADER,
@@ -157,3 +158,18 @@ def test_export_writes_coordinates_as_plain_decimals(cadres: dict[str, Cadre], t
     assert rows["610727102201"][5:] == ["-0.5", "0"]
     assert rows["610727102201"][4] == "否"
     assert rows["610727000000"][3:5] == [None, None]  # a county has no parent and no 贫困村 flag
+
+
+@pytest.mark.parametrize("name", sorted(LEDGERS))
+def test_every_template_example_row_is_valid_cell_by_cell(name: str) -> None:
+    """The example a county office copies must itself pass every cell rule (a wrong check digit in
+    an example ID number once slipped through)."""
+    ledger = LEDGERS[name]
+    report = Report(ledger=ledger.title)
+    header = list(ledger.example)
+    positions = ledger.map_header(header, report)
+    rows = ledger.parse_rows([(2, list(ledger.example.values()))], positions, RowErrors(ledger, report))
+    assert not report.errors, [str(e) for e in report.errors]
+    assert {c.key for c in ledger.columns if c.required} <= {
+        k for k, v in rows[0].values.items() if v is not None
+    }

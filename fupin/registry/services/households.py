@@ -204,7 +204,12 @@ def members_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertRes
         if group:
             result.add(
                 bulk_upsert(
-                    Member, key="id_number", rows=group, actor=actor, keep_when_blank=MEMBER_KEEP_WHEN_BLANK
+                    Member,
+                    key="id_number",
+                    rows=group,
+                    actor=actor,
+                    keep_when_blank=MEMBER_KEEP_WHEN_BLANK,
+                    select_related=("household",),
                 )
             )
     return result

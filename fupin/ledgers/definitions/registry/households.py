@@ -224,7 +224,9 @@ class HouseholdsLedger(Ledger):
                 fresh[number] = row
         # Numbers first seen in this chunk: an earlier chunk's households are already in `seen`.
         for chunk in chunks(fresh):
-            holders = Household.objects.filter(head_id_number__any=chunk).values_list("head_id_number", "code")
+            holders = Household.objects.filter(head_id_number__any=chunk).values_list(
+                "head_id_number", "code"
+            )
             for number, code in holders:
                 row = fresh[number]
                 if row.values["code"] != code:
