@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
@@ -52,68 +53,56 @@ def _unit_reach(scope: Scope) -> bool:
     return scope.role == Role.UNIT_USER and bool(scope.unit_ids)
 
 
-def pairing_q(scope: Scope) -> Q:
+def _scoped(scope: Scope, area_field: str, reach: Callable[[], Q]) -> Q:
+    """Area-wide roles see every row inside their area; others the rows their `reach` gives."""
     if scope.is_everything:
         return Q()
     if scope.is_public:
         return NOTHING
-    inside = scope.area_q("household__area_code")
-    if scope.is_area_wide:
-        return inside
-    reach = NOTHING
-    if scope.cadre_id is not None:
-        reach |= Q(cadre_id=scope.cadre_id) | _in_own_team_villages(scope, "household__village_id")
-    if _unit_reach(scope):
-        reach |= Q(cadre__unit_id__in=scope.unit_ids)
-    return inside & reach
+    inside = scope.area_q(area_field)
+    return inside if scope.is_area_wide else inside & reach()
+
+
+def pairing_q(scope: Scope) -> Q:
+    def reach() -> Q:
+        q = NOTHING
+        if scope.cadre_id is not None:
+            q |= Q(cadre_id=scope.cadre_id) | _in_own_team_villages(scope, "household__village_id")
+        if _unit_reach(scope):
+            q |= Q(cadre__unit_id__in=scope.unit_ids)
+        return q
+
+    return _scoped(scope, "household__area_code", reach)
 
 
 def work_team_q(scope: Scope) -> Q:
-    if scope.is_everything:
-        return Q()
-    if scope.is_public:
-        return NOTHING
-    inside = scope.area_q("village__code")
-    if scope.is_area_wide:
-        return inside
-    reach = NOTHING
-    if scope.cadre_id is not None:
-        reach |= Q(cadre_id=scope.cadre_id) | _in_own_team_villages(scope, "village_id")
-    if _unit_reach(scope):
-        reach |= Q(cadre__unit_id__in=scope.unit_ids) | Q(sending_unit_id__in=scope.unit_ids)
-    return inside & reach
+    def reach() -> Q:
+        q = NOTHING
+        if scope.cadre_id is not None:
+            q |= Q(cadre_id=scope.cadre_id) | _in_own_team_villages(scope, "village_id")
+        if _unit_reach(scope):
+            q |= Q(cadre__unit_id__in=scope.unit_ids) | Q(sending_unit_id__in=scope.unit_ids)
+        return q
+
+    return _scoped(scope, "village__code", reach)
 
 
 def unit_village_q(scope: Scope) -> Q:
-    if scope.is_everything:
-        return Q()
-    if scope.is_public:
-        return NOTHING
-    inside = scope.area_q("village__code")
-    if scope.is_area_wide:
-        return inside
-    reach = NOTHING
-    if scope.cadre_id is not None:
-        reach |= _in_own_team_villages(scope, "village_id")
-    if _unit_reach(scope):
-        reach |= Q(unit_id__in=scope.unit_ids)
-    return inside & reach
+    def reach() -> Q:
+        q = _in_own_team_villages(scope, "village_id")
+        return q | Q(unit_id__in=scope.unit_ids) if _unit_reach(scope) else q
+
+    return _scoped(scope, "village__code", reach)
 
 
 def leader_town_q(scope: Scope) -> Q:
-    if scope.is_everything:
-        return Q()
-    if scope.is_public:
-        return NOTHING
-    inside = scope.area_q("town__code")
-    if scope.is_area_wide:
-        return inside
-    reach = NOTHING
-    if scope.cadre_id is not None:
-        reach |= Q(cadre_id=scope.cadre_id)
-    if _unit_reach(scope):
-        reach |= Q(cadre__unit_id__in=scope.unit_ids) | Q(lead_unit_id__in=scope.unit_ids)
-    return inside & reach
+    def reach() -> Q:
+        q = NOTHING if scope.cadre_id is None else Q(cadre_id=scope.cadre_id)
+        if _unit_reach(scope):
+            q |= Q(cadre__unit_id__in=scope.unit_ids) | Q(lead_unit_id__in=scope.unit_ids)
+        return q
+
+    return _scoped(scope, "town__code", reach)
 
 
 def pairing_list(
