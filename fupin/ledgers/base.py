@@ -222,6 +222,14 @@ class Ledger:
     streaming: ClassVar[bool] = False
     chunk_size: ClassVar[int] = 5000
 
+    def import_fast(
+        self, data: bytes, filename: str, context: ImportContext, progress: Progress | None = None
+    ) -> Report | None:
+        """A faster import of the whole file when the ledger can vouch for it; None to decline, and
+        the engine then imports it row by row. A ledger that offers one must write exactly what the
+        row engine would, and decline every file that has any error."""
+        return None
+
     def finish(self, errors: RowErrors, context: ImportContext) -> None:
         """Checks that need every row, run after the last chunk (streaming ledgers only)."""
 

@@ -42,6 +42,8 @@ def _import_one(
     ledger_name: str, data: bytes, filename: str, context: ImportContext, progress: Progress | None
 ) -> Report:
     ledger = ledger_named(ledger_name)
+    if (fast := ledger.import_fast(data, filename, context, progress)) is not None:
+        return fast
     try:
         if ledger.streaming:
             return ledger.import_streaming(stream_table(data, filename), context, progress)

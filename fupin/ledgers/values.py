@@ -133,9 +133,10 @@ def decimal(minimum: float | None = None, maximum: float | None = None, places: 
 
 
 def _check_range(number: float | int | Decimal, minimum: float | None, maximum: float | None) -> None:
-    if minimum is not None and number < minimum:
+    # Bounds as written, not as binary floats: 99999999.99 as a float is a hair below itself.
+    if minimum is not None and number < Decimal(str(minimum)):
         raise ValueError(f"不能小于{minimum}")
-    if maximum is not None and number > maximum:
+    if maximum is not None and number > Decimal(str(maximum)):
         raise ValueError(f"不能大于{maximum}")
 
 

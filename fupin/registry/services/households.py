@@ -144,6 +144,35 @@ def _record_status_changes(actor: Actor, before: dict[str, str], after: dict[str
     )
 
 
+def _prepared(row: dict[str, Any]) -> dict[str, Any]:
+    """A ledger row as the household table stores it, its helper fields derived."""
+    if error := _household_row_error(row):
+        raise ApplicationError(error)
+    return {
+        **row,
+        "area_code": row["village"].code,
+        "head_id_number": idnumber.normalize(row["head_id_number"]),
+        "other_causes": causes_value(row.get("other_causes")),
+        "phone": row.get("phone") or "",
+        "search_key": pinyin_key(row["head_name"]),
+    }
+
+
+@transaction.atomic
+def households_insert_new(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Households known to be new (the caller checked that no 户编号 is stored), written with COPY
+    on PostgreSQL: the first import of a province. Rows are as households_upsert takes them."""
+    if not copy_available():
+        return households_upsert(actor=actor, rows=rows)
+    new = [_prepared(row) for row in rows]
+    for row in new:
+        for name in _BLANK_KEPT:
+            if row.get(name, 0) is None or row.get(name) == "":
+                del row[name]
+    copy_create(Household, new, actor=actor)
+    return UpsertResult(created=len(new))
+
+
 @transaction.atomic
 def households_upsert(
     *, actor: Actor, rows: Sequence[dict[str, Any]], writer: HouseholdWriter | None = None
@@ -155,20 +184,7 @@ def households_upsert(
     poverty_status, registered_year, exit_year, phone, the four 保障 booleans,
     net_income_per_capita, longitude and latitude; None for an empty optional cell.
     """
-    prepared = []
-    for row in rows:
-        if error := _household_row_error(row):
-            raise ApplicationError(error)
-        prepared.append(
-            {
-                **row,
-                "area_code": row["village"].code,
-                "head_id_number": idnumber.normalize(row["head_id_number"]),
-                "other_causes": causes_value(row.get("other_causes")),
-                "phone": row.get("phone") or "",
-                "search_key": pinyin_key(row["head_name"]),
-            }
-        )
+    prepared = [_prepared(row) for row in rows]
     statuses_before = _stored_statuses([row["code"] for row in prepared])
     result = (writer or default_household_writer())(actor, prepared)
     _record_status_changes(actor, statuses_before, {row["code"]: row["poverty_status"] for row in prepared})

@@ -9,7 +9,7 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.core.bulk import UpsertResult
 from fupin.core.scope import Scope
 from fupin.ledgers import values as v
-from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
+from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, Progress, Report, RowErrors
 from fupin.ledgers.definitions.registry.common import (
     bool_cell,
     by_field,
@@ -22,6 +22,7 @@ from fupin.ledgers.definitions.registry.common import (
     shown_id,
     shown_phone,
 )
+from fupin.ledgers.definitions.registry.fast import Labels, import_households_fast
 from fupin.registry.models import (
     REGISTERED_STATUSES,
     Household,
@@ -231,6 +232,12 @@ class HouseholdsLedger(Ledger):
                 row = fresh[number]
                 if row.values["code"] != code:
                     errors.add(row.number, "head_id_number", number, f"已是户 {code} 的户主身份证号")
+
+    def import_fast(
+        self, data: bytes, filename: str, context: ImportContext, progress: Progress | None = None
+    ) -> Report | None:
+        labels = Labels(STANDARDS, CATEGORIES, CAUSES, STATUSES, tuple(key for key, _ in SECURITY_COLUMNS))
+        return import_households_fast(self, labels, data, filename, context, progress)
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
         fields = [c.key for c in self.columns if c.key != "village_code"]
