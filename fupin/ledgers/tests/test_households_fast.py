@@ -167,3 +167,11 @@ def test_repeated_codes_or_stored_households_are_left_to_the_row_engine(county: 
     assert outcome.ok and outcome.reports[0].result.unchanged == 1
     duplicate = import_file("households", csv_bytes([HEADER, rows[1], rows[1]]), "households.csv")
     assert [e.row for e in duplicate.errors] == [3]
+
+
+def test_blank_rows_and_absent_optional_columns(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
+    required = [c.zh for c in HouseholdsLedger.columns if c.required]
+    keep = [HEADER.index(name) for name in required]
+    rows = [[row[i] for i in keep] for row in plain_rows() if row[HEADER.index("脱贫属性")] != "已脱贫"]
+    rows.insert(2, [""] * len(required))
+    both_ways(monkeypatch, csv_bytes([required, *rows]))
