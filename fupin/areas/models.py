@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import areacode
-from fupin.core.models import JSON, TimestampedModel
+from fupin.core.models import JSON, TimestampedModel, coordinate_constraints
 
 
 class AreaLevel(models.TextChoices):
@@ -44,17 +44,7 @@ class Area(TimestampedModel):
             # the pattern operator class to answer it from an index. Other databases ignore it.
             models.Index(fields=["code"], name="area_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True)
-                | models.Q(longitude__gte=-180, longitude__lte=180),
-                name="area_longitude_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
-                name="area_latitude_range",
-            ),
-        ]
+        constraints = [*coordinate_constraints("area")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"

@@ -86,3 +86,17 @@ def choice_label(choices: type[models.Choices], value: Any) -> str:
     if labels is None:
         labels = _LABELS[choices] = {member.value: str(member.label) for member in choices}
     return labels.get(value, str(value))
+
+
+def coordinate_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """WGS-84 ranges for a model's optional `longitude` and `latitude` (named `<prefix>_..._range`)."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+            name=f"{prefix}_longitude_range",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+            name=f"{prefix}_latitude_range",
+        ),
+    ]

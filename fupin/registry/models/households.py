@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
 from fupin.core import idnumber, phone
-from fupin.core.models import JSON, TimestampedModel, choice_label
+from fupin.core.models import JSON, TimestampedModel, choice_label, coordinate_constraints
 
 
 class PovertyStatus(models.TextChoices):
@@ -156,15 +156,7 @@ class Household(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(size__gte=1, size__lte=20), name="household_size_range"
             ),
-            models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True)
-                | models.Q(longitude__gte=-180, longitude__lte=180),
-                name="household_longitude_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
-                name="household_latitude_range",
-            ),
+            *coordinate_constraints("household"),
         ]
 
     def __str__(self) -> str:
