@@ -25,7 +25,7 @@ from fupin.core.exceptions import ApplicationError
 from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
 from fupin.core.models import ChangeLog
 from fupin.core.scope import Scope
-from fupin.core.selectors import change_history
+from fupin.core.selectors import change_history, change_history_of_many
 from fupin.core.web import staff_scope
 
 
@@ -145,8 +145,7 @@ def _settings_county(request: HttpRequest, scope: Scope) -> Area:
 
 def _settings_history(county: Area) -> list[ChangeLog]:
     settings = CountySetting.objects.filter(county=county).values("pk")
-    rows = ChangeLog.objects.filter(object_type="areas.countysetting", object_id__in=settings)
-    return list(rows.select_related("actor").order_by("-at", "-id")[:50])
+    return list(change_history_of_many(CountySetting, settings)[:50])
 
 
 def _cards(scope: Scope, county: Area, posted: tuple[str, Any] | None = None) -> list[SettingCard]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fupin.core.audit import Actor, change_entry, record_change, record_changes
@@ -42,11 +43,14 @@ def _incoming_value(instance: models.Model, field_name: str, value: Any) -> Any:
 
 
 def fetch_by_key(
-    model: type[M], key: str, keys: Sequence[Any], select_related: Sequence[str] = ()
+    source: type[M] | QuerySet[M], key: str, keys: Sequence[Any], select_related: Sequence[str] = ()
 ) -> dict[Any, M]:
+    """Records (of a model, or of a queryset) whose `key` is one of `keys`, keyed by it: one query
+    per chunk of keys, never one per row."""
+    queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
+    if select_related:
+        queryset = queryset.select_related(*select_related)
     found: dict[Any, M] = {}
-    manager = model._default_manager
-    queryset = manager.select_related(*select_related) if select_related else manager.all()
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         for obj in queryset.filter(**{f"{key}__any": chunk}):

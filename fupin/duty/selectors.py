@@ -14,8 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fupin.areas.county_settings import CADRE_LOAD_LIMIT, SETTINGS
@@ -34,8 +33,8 @@ from fupin.duty.models import (
 )
 from fupin.people.models import Cadre, CadreCategory, Unit
 from fupin.people.selectors import cadre_list, unit_list
-from fupin.registry.models import POOR_STATUSES, Household, StatusChange
-from fupin.registry.selectors import household_list
+from fupin.registry.models import POOR_STATUSES, Household
+from fupin.registry.selectors import household_list, registered_by, status_on
 
 NOTHING = Q(pk__in=[])
 
@@ -236,24 +235,11 @@ def household_helpers(scope: Scope, household: Household, as_of: dt.date | None 
 # -- the coverage board --------------------------------------------------------------------------
 def poor_on(households: QuerySet[Household], as_of: dt.date) -> QuerySet[Household]:
     """Those of `households` that were poor (未脱贫 or 返贫) on `as_of`, their status that day read
-    from the status history exactly as figures.md counts it (fupin.registry.figures.statuses_as_of),
-    in one query."""
-    later = StatusChange.objects.filter(household=OuterRef("pk"), on__gt=as_of)
-    last_before = (
-        StatusChange.objects.filter(household=OuterRef("pk"), on__lte=as_of)
-        .order_by("-on", "-id")
-        .values("to_status")[:1]
-    )
-    first_after = later.order_by("on", "id").values("from_status")[:1]
+    by the registry's one rule for it (status_on)."""
     return (
-        households.filter(registered_year__lte=as_of.year)
-        .annotate(
-            status_on=Case(
-                When(Exists(later), then=Coalesce(Subquery(last_before), Subquery(first_after))),
-                default=F("poverty_status"),
-            )
-        )
-        .filter(Q(status_on__in=POOR_STATUSES))
+        households.filter(registered_by(as_of))
+        .annotate(status_on=status_on(as_of))
+        .filter(status_on__in=POOR_STATUSES)
     )
 
 

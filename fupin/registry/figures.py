@@ -17,7 +17,8 @@ from django.db.models import QuerySet
 
 from fupin.areas.models import Area, AreaLevel
 from fupin.core import areacode
-from fupin.registry.models import Household, Member, PovertyStatus, StatusChange
+from fupin.registry.models import Household, Member, PovertyStatus
+from fupin.registry.selectors import registered_by, status_on
 
 COUNTED_STATUSES = frozenset({PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED})
 POOR = frozenset({PovertyStatus.NOT_OUT, PovertyStatus.RELAPSED})
@@ -41,26 +42,13 @@ def households_in_area(area_code: str) -> QuerySet[Household]:
 
 
 def statuses_as_of(area_code: str, as_of: dt.date) -> StatusesAsOf:
-    households = households_in_area(area_code).filter(registered_year__lte=as_of.year)
-    current = dict(households.values_list("pk", "poverty_status"))
-    later_changes = (
-        StatusChange.objects.filter(household_id__in=households.values("pk"), on__gt=as_of)
-        .order_by("household_id", "on", "id")
-        .values_list("household_id", "from_status")
+    statuses = (
+        households_in_area(area_code)
+        .filter(registered_by(as_of))
+        .annotate(status_on=status_on(as_of))
+        .values_list("pk", "status_on")
     )
-    changed_later: dict[int, str] = {}
-    for household_id, from_status in later_changes:
-        changed_later.setdefault(household_id, from_status)
-    if changed_later:
-        earlier = (
-            StatusChange.objects.filter(household_id__in=list(changed_later), on__lte=as_of)
-            .order_by("household_id", "on", "id")
-            .values_list("household_id", "to_status")
-        )
-        last_before = dict(earlier)  # later rows overwrite earlier ones: the last change wins
-        for household_id, first_later_from in changed_later.items():
-            current[household_id] = last_before.get(household_id, first_later_from)
-    return StatusesAsOf({pk: s for pk, s in current.items() if s in COUNTED_STATUSES})
+    return StatusesAsOf({pk: status for pk, status in statuses if status in COUNTED_STATUSES})
 
 
 def registry_section(area_code: str, as_of: dt.date, statuses: StatusesAsOf | None = None) -> dict[str, int]:

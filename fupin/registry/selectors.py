@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from fupin.core import areacode
 from fupin.core.models import ChangeLog
@@ -157,3 +158,25 @@ def monitoring_case_list(
 
 def monitoring_overdue(scope: Scope, today: dt.date) -> QuerySet[MonitoringCase]:
     return monitoring_case_list(scope, overdue_on=today)
+
+
+def registered_by(as_of: dt.date) -> Q:
+    """Households already registered in `as_of`'s year (识别年度)."""
+    return Q(registered_year__lte=as_of.year)
+
+
+def status_on(as_of: dt.date) -> Case:
+    """An annotation: the 脱贫属性 a household had on `as_of` (docs/figures.md): the target of its
+    last change on or before the day; if it changed only later, the status that first later change
+    started from; if it never changed since, its current status."""
+    later = StatusChange.objects.filter(household=OuterRef("pk"), on__gt=as_of)
+    last_before = (
+        StatusChange.objects.filter(household=OuterRef("pk"), on__lte=as_of)
+        .order_by("-on", "-id")
+        .values("to_status")[:1]
+    )
+    first_after = later.order_by("on", "id").values("from_status")[:1]
+    return Case(
+        When(Exists(later), then=Coalesce(Subquery(last_before), Subquery(first_after))),
+        default=F("poverty_status"),
+    )

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from django.db import models
 
 from fupin.areas.models import Area
-from fupin.core.bulk import UpsertResult
+from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
 from fupin.duty.models import Assignment, LeaderTown, Pairing, TeamRole, UnitVillage, WorkTeamMember
 from fupin.duty.selectors import leader_town_list, pairing_list, unit_village_list, work_team_list
@@ -43,12 +43,7 @@ _ROLE_LABELS = {value: label for label, value in TEAM_ROLES.items()}
 
 
 def _by_code(model: type[models.Model], codes: set[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    ordered = sorted(codes)
-    for start in range(0, len(ordered), 2000):
-        for obj in model._default_manager.filter(code__in=ordered[start : start + 2000]):
-            found[obj.code] = obj  # type: ignore[attr-defined]
-    return found
+    return fetch_by_key(model, "code", sorted(codes))
 
 
 def _date_cell(value: Any) -> str:

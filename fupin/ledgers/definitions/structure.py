@@ -11,7 +11,7 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.areas.selectors import area_list
 from fupin.areas.services import areas_upsert
 from fupin.core import areacode, idnumber
-from fupin.core.bulk import UpsertResult
+from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
@@ -29,12 +29,7 @@ def _bool_cell(value: bool) -> str:
 
 
 def _codes_in_db(model: type[Unit] | type[Cadre] | type[Area], codes: set[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    code_list = sorted(codes)
-    for start in range(0, len(code_list), 2000):
-        for obj in model._default_manager.filter(code__in=code_list[start : start + 2000]):
-            found[obj.code] = obj
-    return found
+    return fetch_by_key(model, "code", sorted(codes))
 
 
 def _check_stored_in_scope(

@@ -6,14 +6,15 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 from fupin.core import idnumber, phone
-from fupin.core.bulk import CHUNK
+from fupin.core.bulk import CHUNK, fetch_by_key
+from fupin.core.models import TimestampedModel
 from fupin.core.scope import Scope
 from fupin.registry.selectors import household_list
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M", bound=TimestampedModel)
 
 
 def labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
@@ -57,12 +58,8 @@ def chunks(items: Iterable[str]) -> Iterator[list[str]]:
 
 
 def by_field(queryset: QuerySet[M], field: str, values: Iterable[str]) -> dict[str, M]:
-    """Records whose `field` is one of `values`, keyed by it: one query per chunk, never per row."""
-    found: dict[str, M] = {}
-    for chunk in chunks(values):
-        for obj in queryset.filter(**{f"{field}__any": chunk}):
-            found[getattr(obj, field)] = obj
-    return found
+    """Records whose `field` is one of `values`, keyed by it."""
+    return fetch_by_key(queryset, field, sorted(set(values)))
 
 
 def codes_in_scope(scope: Scope, codes: Iterable[str]) -> set[str]:
