@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fupin.people",
     "fupin.registry",
     "fupin.duty",
+    "fupin.fieldwork",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",
