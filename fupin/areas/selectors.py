@@ -88,3 +88,13 @@ def county_setting(area_code: str, name: str) -> Any:
         .first()
     )
     return SETTINGS[name].default if stored is None else stored
+
+
+def county_settings_of(area_code: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """Several of the county's settings in one query, each falling back to its default."""
+    stored = dict(
+        CountySetting.objects.filter(
+            county__code=areacode.county_code_of(area_code), name__in=names
+        ).values_list("name", "value")
+    )
+    return {name: stored.get(name, SETTINGS[name].default) for name in names}
