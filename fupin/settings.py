@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.duty",
     "fupin.fieldwork",
+    "fupin.rectification",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",
