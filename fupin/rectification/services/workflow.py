@@ -84,7 +84,7 @@ def may_verify_problem(scope: Scope, problem: Problem) -> bool:
 
 def _locked(problem: Problem, expected_version: int | None) -> Problem:
     locked = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related(
             "category", "household", "responsible_unit", "responsible_leader", "responsible_person"
         )
