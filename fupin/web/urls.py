@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("fupin.registry.urls")),
     path("", include("fupin.duty.urls")),
     path("", include("fupin.fieldwork.urls")),
+    path("", include("fupin.rectification.urls")),
     path("api/", include(api_patterns)),
 ]

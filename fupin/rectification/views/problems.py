@@ -1,0 +1,7 @@
+"""Pages of rectification: problems."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
