@@ -22,7 +22,9 @@ def send_text(url: str, content: str, at_mobiles: Sequence[str] = ()) -> str:
         {"msgtype": "text", "text": {"content": content}, "at": {"atMobiles": list(at_mobiles)}},
         ensure_ascii=False,
     ).encode()
-    request = urllib.request.Request(
+    if not url.startswith(("http://", "https://")):
+        return "钉钉机器人地址应以 http:// 或 https:// 开头"
+    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
         url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"
     )
     try:
