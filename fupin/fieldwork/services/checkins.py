@@ -31,6 +31,9 @@ from fupin.fieldwork.validity import ValidityRules, Verdict, judge, point_of, ru
 from fupin.people.models import Cadre
 from fupin.registry.models import Household
 
+# A phone or app may send a check-in late (it was offline), but not a week late: older ones are
+# 补录 (back-filled) by the county office through the ledger, where the change log says who did it.
+LATE_SEND_DAYS = 7
 KIND_LEVEL = {CheckInKind.TOWN: AreaLevel.TOWN, CheckInKind.VILLAGE: AreaLevel.VILLAGE}
 Period = tuple[int, dt.date, dt.date | None]  # (household or village id, start, end)
 
@@ -204,6 +207,8 @@ def checkin_record(
         accuracy_m=accuracy_m,
         today=timezone.localdate(),
     )
+    if source != CheckInSource.LEDGER and day < timezone.localdate() - dt.timedelta(days=LATE_SEND_DAYS):
+        problems["date"] = f"超过{LATE_SEND_DAYS}天的打卡不能从手机或接口补交，请联系扶贫办通过台账补录"
     if problems:
         raise ApplicationError("；".join(problems.values()), field_errors=problems)
     verdict = (judge_ or CheckInJudge()).verdict(

@@ -204,7 +204,7 @@ def test_a_cadre_checks_in_only_for_itself(field: Field) -> None:
         cadre=field.cadre("G3"),
         kind=VILLAGE,
         area=field.county.village_a1,
-        day=DAY,
+        day=dt.date.today(),
         source=CheckInSource.PHONE,
     )
     assert own.created
@@ -215,7 +215,7 @@ def test_a_cadre_checks_in_only_for_itself(field: Field) -> None:
             cadre=field.cadre("G4"),
             kind=VILLAGE,
             area=field.county.village_a1,
-            day=DAY,
+            day=dt.date.today(),
             source=CheckInSource.PHONE,
         )
 
@@ -237,3 +237,33 @@ def test_the_same_idempotency_key_returns_the_first_check_in(field: Field) -> No
     assert not again.created and again.checkin.pk == first.pk
     assert CheckIn.objects.count() == 1
     assert ChangeLog.objects.filter(object_type="fieldwork.checkin").count() == 1
+
+
+def test_a_phone_may_send_late_but_not_a_week_late(field: Field) -> None:
+    scope = scope_for(field.personas.users["paired_cadre"])
+    today = dt.date.today()
+
+    def send(day: dt.date) -> bool:
+        return checkin_record(
+            actor=SYSTEM,
+            scope=scope,
+            cadre=field.cadre("G3"),
+            kind=VILLAGE,
+            area=field.county.village_a1,
+            day=day,
+            source=CheckInSource.PHONE,
+        ).created
+
+    assert send(today - dt.timedelta(days=7))
+    with pytest.raises(ApplicationError, match="超过7天的打卡不能从手机或接口补交"):
+        send(today - dt.timedelta(days=8))
+
+
+def test_a_cadre_sees_its_own_check_ins_not_its_unit_colleagues(field: Field) -> None:
+    from fupin.fieldwork.selectors.checkins import checkin_list
+
+    own = field.checkin("G3", VILLAGE, field.county.village_a1, DAY, at=VILLAGE_A1)
+    colleague = field.checkin("G7", VILLAGE, field.county.village_a1, DAY, at=VILLAGE_A1)  # same unit
+    assert list(checkin_list(scope_for(field.personas.users["paired_cadre"]))) == [own]
+    unit_user = set(checkin_list(scope_for(field.personas.users["unit_user"])))
+    assert {own, colleague} <= unit_user
