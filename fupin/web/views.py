@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from rest_framework.decorators import api_view
@@ -61,3 +64,35 @@ def api_root(request: Request) -> Response:
         "docs": "api-docs",
     }
     return Response({key: request.build_absolute_uri(reverse(name)) for key, name in names.items()})
+
+
+# The pages a cadre may need with no network, and the assets they load.
+OFFLINE_PAGES = ("fieldwork:checkin", "fieldwork:checkin-mine")
+OFFLINE_ASSETS = (
+    "vendor/bootstrap/css/bootstrap.min.css",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "vendor/htmx/htmx.min.js",
+    "web/fupin.css",
+    "web/checkin.css",
+    "web/checkin.js",
+)
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the site root so that its scope covers the field pages."""
+    assets = [static(path) for path in OFFLINE_ASSETS]
+    response = render(
+        request,
+        "web/sw.js",
+        {
+            "pages": [reverse(name) for name in OFFLINE_PAGES],
+            "assets": assets,
+            # A new asset set (a deployment) gives a new cache name, and the old cache is dropped.
+            "version": hashlib.sha256("|".join(assets).encode()).hexdigest()[:12],
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
