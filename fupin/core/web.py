@@ -62,3 +62,13 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. It takes only ISO dates: the zh-hans format 2019/10/12 would leave the
+    picker blank when a form is shown again with its values."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from fupin.core.web import StyledForm
+from fupin.core.web import DateInput, StyledForm
 from fupin.duty.models import TeamRole
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PairingForm(StyledForm):

@@ -31,8 +31,11 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     if getattr(user, "is_superuser", False):
         return Scope(role=SUPERUSER, area_prefixes=None)
     account = Account.objects.select_related("area").filter(user_id=user.pk).first()
-    if account is None or account.role == Role.PUBLIC:
-        return Scope(role=account.role if account else "none")
+    if account is None:
+        return Scope(role="none")
+    if account.role == Role.PUBLIC:
+        # The public sees no records; its area only says which villages' problem forms to offer.
+        return Scope(role=account.role, root_area_code=account.area.code if account.area else None)
     cadre_id = Cadre.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
     prefixes = (areacode.prefix_of(account.area.code),) if account.area else ()
     root = account.area.code if account.area else None

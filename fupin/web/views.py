@@ -15,11 +15,13 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.areas.models import AreaLevel
+from fupin.areas.models import Area, AreaLevel
 from fupin.areas.selectors import area_list
-from fupin.core.scope import scope_of
+from fupin.core import areacode
+from fupin.core.scope import Scope, scope_of
 from fupin.people.models import CadreCategory
 from fupin.people.selectors import cadre_list, unit_list
+from fupin.rectification.selectors.intake import village_token
 
 
 @login_required
@@ -27,7 +29,7 @@ from fupin.people.selectors import cadre_list, unit_list
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if scope.is_public:
-        return render(request, "web/public_home.html")
+        return render(request, "web/public_home.html", {"villages": _public_form_links(scope)})
     areas = area_list(scope).aggregate(
         towns=Count("pk", filter=Q(level=AreaLevel.TOWN)),
         villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE)),
@@ -96,3 +98,15 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _public_form_links(scope: Scope) -> list[tuple[Area, str]]:
+    """Each village of a public account's area with the address of its problem form."""
+    root = scope.root_area_code or ""
+    if not root:
+        return []
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=areacode.prefix_of(root))
+    return [
+        (village, reverse("rectification:public-form", args=[village_token(village.code)]))
+        for village in villages.select_related("parent").order_by("code")
+    ]

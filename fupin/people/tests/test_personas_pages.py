@@ -512,3 +512,11 @@ def test_picker_for_a_town_and_the_outsider(personas: Personas) -> None:
     assert picker_codes(personas.client("town_official"), "xzjd") == {TOWN_A}
     assert picker_codes(personas.client("outsider"), "略阳") == set()
     assert picker_codes(personas.client("outsider"), "nq") == {OTHER_COUNTY}
+
+
+def test_public_home_links_each_village_to_its_problem_form(personas: Personas) -> None:
+    body = page(personas.client("public"), "/")
+    forms = re.findall(r'href="(/p/[^"/]+/)"', body)
+    assert len(forms) == 4  # the persona county's four villages
+    assert personas.client("public").get(forms[0]).status_code == 200
+    assert 'href="/p/track/"' in body

@@ -35,7 +35,8 @@ from fupin.rectification.models import (
 )
 from fupin.registry.models import Household
 
-# The kinds of problem the seed names (移民搬迁宅基地腾退, 信访矛盾纠纷, 医疗, 教育 …), eleven in all.
+# The kinds of problem the seed names (移民搬迁宅基地腾退, 信访矛盾纠纷, 医疗, 教育 …), eleven in all,
+# and 其他 for what fits none (the public form files 不清楚 there).
 DEFAULT_CATEGORIES = (
     "易地搬迁宅基地腾退",
     "信访矛盾纠纷",
@@ -48,6 +49,7 @@ DEFAULT_CATEGORIES = (
     "基础设施",
     "政策落实",
     "干部作风",
+    "其他",
 )
 # Tracking numbers avoid characters a villager could misread (0/O, 1/I/L).
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

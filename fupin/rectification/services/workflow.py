@@ -197,7 +197,9 @@ def problem_rectify(
     errors = {}
     if not account.strip():
         errors["account"] = "请填写整改情况"
-    if not locked.evidence.exists():
+    # A villager's photo sent with the problem shows the problem, not its rectification: only files
+    # uploaded by a signed-in user count as evidence.
+    if not locked.evidence.filter(uploaded_by__isnull=False).exists():
         errors["evidence"] = "请上传整改佐证照片或文件"
     if completed_date < locked.found_date:
         errors["completed_date"] = "完成日期不能早于发现日期"

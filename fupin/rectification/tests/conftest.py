@@ -59,7 +59,10 @@ class Rect:
         )
 
     def evidence(self, problem: Problem, name: str = "after.jpg") -> Evidence:
-        item = Evidence(problem=problem, original_name=name, is_image=name.endswith(".jpg"))
+        uploader = self.personas.users["office_staff"]
+        item = Evidence(
+            problem=problem, original_name=name, is_image=name.endswith(".jpg"), uploaded_by=uploader
+        )
         item.file.save(name, ContentFile(b"\xff\xd8\xff\xe0 evidence"), save=False)
         item.save()
         return item

@@ -53,7 +53,7 @@ def _rectify(problem, scope=EVERYTHING, **extra):  # type: ignore[no-untyped-def
 def test_the_county_gets_the_seed_categories_once(rect: Rect) -> None:
     assert list(rect.categories) == list(DEFAULT_CATEGORIES)
     categories_ensure_default(actor=SYSTEM, county=rect.county.county)
-    assert ProblemCategory.objects.count() == 11
+    assert ProblemCategory.objects.count() == 12
 
 
 def test_the_whole_way_to_closed_is_recorded(rect: Rect) -> None:
@@ -232,3 +232,16 @@ def test_who_may_work_on_and_verify_a_problem(rect: Rect) -> None:
             _start(rect, in_town_b, scope=rect.scope(persona))
     # The responsible unit's user may work on its problems.
     assert _start(rect, in_town_b, scope=rect.scope("unit_user")).status == S.IN_PROGRESS
+
+
+def test_a_villagers_photo_is_not_evidence_of_rectification(rect: Rect) -> None:
+    from django.core.files.base import ContentFile
+
+    from fupin.rectification.models import Evidence
+
+    problem = _start(rect, rect.file())
+    report_photo = Evidence(problem=problem, original_name="问题照片.jpg", is_image=True, uploaded_by=None)
+    report_photo.file.save("report.jpg", ContentFile(b"\xff\xd8\xff\xe0"), save=False)
+    report_photo.save()
+    with pytest.raises(ApplicationError, match="请上传整改佐证照片或文件"):
+        _rectify(problem)
