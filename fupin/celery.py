@@ -3,9 +3,24 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
 
 app = Celery("fupin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Run by `celery -A fupin beat` (times in CELERY_TIMEZONE, the county's).
+app.conf.beat_schedule = {
+    # In the evening, when the day's check-ins are in: who fell behind today, so they can plan tomorrow.
+    "fieldwork-daily-reminders": {
+        "task": "fupin.fieldwork.send_reminders",
+        "schedule": crontab(hour=20, minute=0),
+    },
+    # In the morning, before the working day: deadlines three days away, and those just passed.
+    "rectification-daily-escalation": {
+        "task": "fupin.rectification.escalate_problems",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}

@@ -3,22 +3,36 @@ service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.areas.county_settings import SETTINGS, SettingDefinition
-from fupin.areas.forms import AreaForm, SettingEditor, editor_value, setting_editor
+from fupin.areas.county_settings import DINGTALK_WEBHOOK, QUOTA_RULES, SETTINGS, SettingDefinition
+from fupin.areas.forms import (
+    AreaForm,
+    BaseQuotaRuleFormSet,
+    BaseYearlyFormSet,
+    MetresSettingForm,
+    SettingEditor,
+    WebhookSettingForm,
+    editor_value,
+    masked_webhook,
+    quota_rule_text,
+    setting_editor,
+)
 from fupin.areas.models import Area, AreaLevel, CountySetting
 from fupin.areas.selectors import area_ancestors, area_children, area_get, area_search
 from fupin.areas.services import area_update, county_setting_set
+from fupin.celery import app as celery_app
 from fupin.core import areacode
 from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
@@ -27,6 +41,9 @@ from fupin.core.models import ChangeLog
 from fupin.core.scope import Scope
 from fupin.core.selectors import change_history, change_history_of_many
 from fupin.core.web import staff_scope
+
+# fupin.fieldwork.tasks.REVALIDATE_TASK, named here because areas may not import field work.
+REVALIDATE_CHECKINS_TASK = "fupin.fieldwork.revalidate_checkins"
 
 
 def _with_counts(areas: QuerySet[Area]) -> list[Area]:
@@ -125,6 +142,30 @@ class SettingCard:
             return []
         return sorted(self.value.items(), key=lambda item: int(item[0]))
 
+    @property
+    def editor_kind(self) -> str:
+        """Which form the template draws: yearly, rules, metres, webhook or integer."""
+        if isinstance(self.editor, BaseQuotaRuleFormSet):
+            return "rules"
+        if isinstance(self.editor, MetresSettingForm):
+            return "metres"
+        if isinstance(self.editor, WebhookSettingForm):
+            return "webhook"
+        return "yearly" if isinstance(self.editor, BaseYearlyFormSet) else "integer"
+
+    @property
+    def rule_rows(self) -> list[str]:
+        if self.definition.name != QUOTA_RULES:
+            return []
+        return [quota_rule_text(rule) for rule in self.value] or ["未设置考勤规则"]
+
+    @property
+    def display(self) -> Any:
+        """The value as a reader sees it; the robot's address keeps its access token hidden."""
+        if self.definition.name == DINGTALK_WEBHOOK:
+            return masked_webhook(self.value)
+        return self.value
+
 
 def _settings_county(request: HttpRequest, scope: Scope) -> Area:
     """The county whose settings the user reads: their own county (any staff role of it, down to a
@@ -143,9 +184,16 @@ def _settings_county(request: HttpRequest, scope: Scope) -> Area:
     return found
 
 
-def _settings_history(county: Area) -> list[ChangeLog]:
+def _settings_history(county: Area, can_edit: bool) -> list[ChangeLog]:
     settings = CountySetting.objects.filter(county=county).values("pk")
-    return list(change_history_of_many(CountySetting, settings)[:50])
+    history = list(change_history_of_many(CountySetting, settings)[:50])
+    if not can_edit:
+        # The robot's address carries its access token: readers see it masked here too.
+        for entry in history:
+            for snapshot in (entry.before, entry.after):
+                if isinstance(snapshot, dict) and snapshot.get("设置项") == DINGTALK_WEBHOOK:
+                    snapshot["值"] = masked_webhook(str(snapshot.get("值") or ""))
+    return history
 
 
 def _cards(scope: Scope, county: Area, posted: tuple[str, Any] | None = None) -> list[SettingCard]:
@@ -163,20 +211,41 @@ def _save_setting(request: HttpRequest, scope: Scope, county: Area, card: Settin
     editor = card.editor
     if editor is None or not editor.is_valid():
         return False
+    value = editor_value(editor)
     try:
         county_setting_set(
             actor=Actor.of(request.user),
             scope=scope,
             county=county,
             name=card.definition.name,
-            value=editor_value(editor),
+            value=value,
         )
     except ServicePermissionDenied as error:
         raise PermissionDenied(error.message) from error
     except ApplicationError as error:
         card.errors.append(error.field_errors.get(card.definition.name, error.message))
         return False
+    if isinstance(editor, MetresSettingForm) and value != card.value:
+        since = editor.cleaned_data.get("revalidate_since")
+        if since is not None:
+            _revalidate_after_commit(county, since, request.user.pk)
+            messages.info(
+                request,
+                f"已开始按新的“{card.definition.label}”重新核验{county.name}"
+                f"{since:%Y-%m-%d}以来的打卡，考勤结果随之更新。",
+            )
     return True
+
+
+def _revalidate_after_commit(county: Area, since: dt.date, user_id: int | None) -> None:
+    """Queue the field-work task that judges the county's check-ins again. The areas app lies below
+    field work and may not import it, so the task is found by its registered name."""
+
+    def start() -> None:
+        celery_app.autodiscover_tasks(force=True)
+        celery_app.tasks[REVALIDATE_CHECKINS_TASK].delay(county.code, since.isoformat(), None, user_id)
+
+    transaction.on_commit(start)
 
 
 @login_required
@@ -205,6 +274,6 @@ def county_settings(request: HttpRequest) -> HttpResponse:
             "county": county,
             "cards": cards,
             "can_edit": scope.can_manage,
-            "history": _settings_history(county),
+            "history": _settings_history(county, scope.can_manage),
         },
     )

@@ -31,14 +31,14 @@ def send_text(url: str, content: str, at_mobiles: Sequence[str] = ()) -> str:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (county-configured URL)
             answer = response.read(10_000).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"[:300]
+        return f"钉钉返回HTTP {error.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        return f"连接失败：{error}"[:300]
+        reason = getattr(error, "reason", error)
+        return f"无法连接钉钉：{reason}"[:300]
     try:
         reply = json.loads(answer)
     except ValueError:
-        return f"无法识别的应答：{answer[:200]}"
-    if isinstance(reply, dict) and reply.get("errcode", 0) == 0:
-        return "ok"
-    message = reply.get("errmsg", "") if isinstance(reply, dict) else answer
-    return f"钉钉拒绝：{message}"[:300]
+        return "钉钉的应答无法识别"
+    if isinstance(reply, dict) and reply.get("errcode", 0) != 0:
+        return f"钉钉返回错误{reply.get('errcode')}：{reply.get('errmsg', '')}"[:300]
+    return "ok"
