@@ -9,6 +9,7 @@ from fupin.ledgers.definitions.duty import (
     UnitVillagesLedger,
     WorkTeamsLedger,
 )
+from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
 
@@ -24,6 +25,7 @@ LEDGERS: dict[str, Ledger] = {
         WorkTeamsLedger(),
         UnitVillagesLedger(),
         LeaderTownsLedger(),
+        CheckInsLedger(),
     )
 }
 

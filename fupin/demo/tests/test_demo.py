@@ -116,3 +116,70 @@ def test_demo_registry_imports_and_its_logins_see_their_own_part() -> None:
         .count()
         == 0
     )
+
+
+def test_demo_month_of_checkins_has_a_countys_mix_of_kept_and_missed_rules() -> None:
+    """The demo's check-ins, judged by the platform's own rule: most paired cadres reach 8 household
+    days and most leaders and department heads keep their weekly rule, some do not, and about one
+    in fifteen check-ins is invalid for each of the reasons a county sees."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from fupin.demo.fieldwork import demo_checkins, demo_month
+    from fupin.fieldwork.validity import ValidityRules, judge
+
+    county = build_county(2019)
+    rows = demo_checkins(county, 2019)
+    assert rows == demo_checkins(county, 2019)
+    first, last = demo_month()
+    assert (first, last) == (dt.date(2019, 11, 1), dt.date(2019, 11, 30))
+    assert all(first.isoformat() <= row["日期"] <= last.isoformat() for row in rows)
+    assert len({row["记录编号"] for row in rows}) == len(rows)
+
+    points = {a["区划代码"]: (float(a["经度"]), float(a["纬度"])) for a in county.areas}
+    points |= {h["户编号"]: (float(h["经度"]), float(h["纬度"])) for h in county.registry.households}
+    paired = {(p["干部编号"], p["户编号"]) for p in county.registry.pairings if not p["结束日期"]}
+    reasons: Counter[str] = Counter()
+    days: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        household = row["户编号"]
+        verdict = judge(
+            rules=ValidityRules(radius_m=2000, accuracy_max_m=200),
+            position=(float(row["经度"]), float(row["纬度"])),
+            accuracy_m=Decimal(row["定位精度"]),
+            reference=points[household or row["区划代码"]],
+            reference_kind={"入户": "household", "驻村": "village", "驻镇": "town"}[row["类型"]],
+            paired=(row["干部编号"], household) in paired if household else None,
+        )
+        reasons.update(verdict.reason.split("；") if verdict.reason else [])
+        if verdict.valid:
+            days.setdefault((row["干部编号"], row["类型"]), set()).add(row["日期"])
+    invalid = sum(reasons.values())
+    assert 0.05 <= invalid / len(rows) <= 0.08
+    assert reasons["定位精度为0，疑似虚拟定位"] and reasons["当日未与该户结对，也不在该村驻村工作队"]
+    assert any(r.startswith("距离农户") for r in reasons) and any(r.startswith("定位精度") for r in reasons)
+
+    helpers = {c for c, _ in paired}
+    reached = sum(1 for c in helpers if len(days.get((c, "入户"), ())) >= 8)
+    assert 0.7 <= reached / len(helpers) <= 0.9
+
+    weeks = [
+        [(dt.date(2019, 11, 4) + dt.timedelta(days=7 * w + d)).isoformat() for d in range(7)]
+        for w in range(4)
+    ]
+    for category, need, kinds in (
+        ("县级领导", 3, ("驻镇", "驻村", "入户")),
+        ("部门主要负责人", 4, ("驻村", "入户")),
+    ):
+        cadres = [c["干部编号"] for c in county.cadres if category in c["干部类别"]]
+        met = 0
+        for cadre in cadres:
+            present = set().union(*(days.get((cadre, kind), set()) for kind in kinds))
+            met += all(len(present & set(week)) >= need for week in weeks)
+        assert 0.7 <= met / len(cadres) < 1, category
+    quota = [
+        c
+        for c in county.cadres
+        if {"县级领导", "部门主要负责人", "帮扶干部"} & set(c["干部类别"].split("、"))
+    ]
+    assert {c["干部编号"] for c in quota} <= {row["干部编号"] for row in rows}

@@ -22,6 +22,8 @@ def checkins_visible_q(scope: Scope) -> Q:
     photos are not its business)."""
     if scope.is_public:
         return Q(pk__in=[])
+    if scope.is_everything:
+        return Q()  # a platform administrator (Q(pk__in=[]) | Q() would collapse to nothing)
     q = Q(cadre_id=scope.cadre_id) if scope.cadre_id is not None else Q(pk__in=[])
     if scope.is_area_wide:
         q |= scope.area_q("area_code")

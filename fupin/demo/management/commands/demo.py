@@ -13,6 +13,8 @@ from fupin.core.audit import Actor
 from fupin.core.scope import Scope
 from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
+from fupin.demo.fieldwork import demo_checkins, demo_month
+from fupin.fieldwork.models import CheckIn
 from fupin.ledgers.base import ImportContext
 from fupin.ledgers.services import ledger_import_files
 from fupin.people.scope import SUPERUSER
@@ -43,12 +45,18 @@ class Command(BaseCommand):
         )
         with transaction.atomic():
             files = [(name, as_csv(rows), f"{name}.csv") for name, rows in county.ledgers().items()]
+            files.append(("checkins", as_csv(demo_checkins(county, options["seed"])), "checkins.csv"))
             outcome = ledger_import_files(files=files, context=context)
             if not outcome.ok:
                 raise CommandError("演示数据未通过校验：\n" + "\n".join(str(e) for e in outcome.errors[:20]))
             create_demo_accounts(COUNTY_CODE)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
+        first, _ = demo_month()
+        invalid = CheckIn.objects.filter(valid=False).count()
+        self.stdout.write(
+            f"驻村打卡（{first:%Y年%m月}）：{CheckIn.objects.count()} 条，其中无效 {invalid} 条"
+        )
         self.stdout.write(
             f"演示县已生成（种子 {options['seed']}，用时 {time.monotonic() - started:.1f} 秒）。"
         )
