@@ -155,6 +155,7 @@ NODE_MODULES = Path(env_str("FUPIN_NODE_MODULES", str(BASE_DIR / "node_modules")
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("FUPIN_MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -49,7 +49,8 @@ def problem_visibility_q(scope: Scope, user_id: int | None = None) -> Q:
 
 @dataclass(frozen=True)
 class ProblemFilters:
-    status: str = ""
+    # Any of these statuses (the 清零 board links "open" as 未整改 and 整改中 together).
+    statuses: tuple[str, ...] = ()
     category_id: int | None = None
     channel: str = ""
     origin: str = ""
@@ -68,7 +69,6 @@ def _filtered(problems: QuerySet[Problem], filters: ProblemFilters, today: dt.da
     """`problems` narrowed by the filters that are set."""
     f = filters
     exact = {
-        "status": f.status,
         "category_id": f.category_id,
         "channel": f.channel,
         "origin": f.origin,
@@ -76,6 +76,8 @@ def _filtered(problems: QuerySet[Problem], filters: ProblemFilters, today: dt.da
         "responsible_person__code": f.person_code,
     }
     problems = problems.filter(**{name: value for name, value in exact.items() if value})
+    if f.statuses:
+        problems = problems.filter(status__in=f.statuses)
     if f.area_code:
         problems = problems.filter(area_code__startswith=areacode.prefix_of(f.area_code))
     if f.overdue:

@@ -565,3 +565,26 @@ def test_only_county_managers_reach_the_categories(rect: Rect, persona: str) -> 
         assert "医疗保障" not in response.content.decode()
     else:
         assert response.status_code == 403
+
+
+def test_the_list_takes_several_statuses_as_the_board_links_them(rect: Rect) -> None:
+    from fupin.rectification.services.workflow import problem_start
+
+    waiting = rect.file("村道塌方")
+    started = rect.file("饮水管道破损", category="饮水安全")
+    problem_start(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        problem=started,
+        expected_version=1,
+        measures="更换管道",
+        deadline=dt.date(2019, 12, 1),
+        responsible_person=rect.cadre("G3"),
+    )
+    body = rect.personas.client("office_staff").get("/rectification/problems/?status=open&status=in_progress")
+    text = body.content.decode()
+    assert waiting.code in text and started.code in text
+    only_open = (
+        rect.personas.client("office_staff").get("/rectification/problems/?status=open").content.decode()
+    )
+    assert waiting.code in only_open and started.code not in only_open

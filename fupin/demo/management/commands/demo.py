@@ -14,6 +14,7 @@ from fupin.core.scope import Scope
 from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.fieldwork import demo_checkins, demo_month
+from fupin.demo.rectification import demo_problems_import
 from fupin.fieldwork.models import CheckIn
 from fupin.ledgers.base import ImportContext
 from fupin.ledgers.services import ledger_import_files
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             if not outcome.ok:
                 raise CommandError("演示数据未通过校验：\n" + "\n".join(str(e) for e in outcome.errors[:20]))
             create_demo_accounts(COUNTY_CODE)
+            outcome.reports.extend(demo_problems_import(county, options["seed"], context))
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         first, _ = demo_month()

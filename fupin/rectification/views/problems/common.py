@@ -139,7 +139,7 @@ def _flag(request: HttpRequest, name: str) -> bool:
 def _filters(request: HttpRequest, scope: Scope) -> ProblemFilters:
     area_code = request.GET.get("area", "").strip()
     return ProblemFilters(
-        status=request.GET.get("status", ""),
+        statuses=tuple(s for s in request.GET.getlist("status") if s in ProblemStatus.values),
         category_id=int_or_none(request.GET.get("category")),
         channel=request.GET.get("channel", ""),
         origin=request.GET.get("origin", ""),
