@@ -1,4 +1,5 @@
-"""Navigation that shows only what exists and what the user's role may open."""
+"""Navigation that shows only what exists and what the user's role may open, grouped by capability
+so that a phone's menu stays short: a group with one page is a link, a larger one a drop-down."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from fupin.core.scope import scope_of
+from fupin.core.roles import Role
+from fupin.core.scope import Scope, scope_of
+from fupin.fieldwork.selectors.compliance import compliance_cadres_q, unread_reminder_count
+from fupin.rectification.selectors.board import unread_notice_count
 
 
 @dataclass(frozen=True)
@@ -16,36 +20,110 @@ class NavItem:
     label: str
     url: str
     active: bool
+    badge: int = 0
 
 
-def _items(request: HttpRequest) -> list[tuple[str, str]]:
-    scope = scope_of(request)
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
+
+    @property
+    def badge(self) -> int:
+        return sum(item.badge for item in self.items)
+
+
+Entry = tuple[str, str]  # (label, URL name)
+
+
+def _fieldwork(scope: Scope) -> list[Entry]:
+    entries: list[Entry] = []
+    if scope.cadre_id is not None:
+        entries += [("打卡", "fieldwork:checkin"), ("我的考勤", "fieldwork:compliance-mine")]
+    entries.append(("我的打卡", "fieldwork:checkin-mine"))
+    if compliance_cadres_q(scope) is not None:
+        entries += [("考勤看板", "fieldwork:compliance"), ("打卡记录", "fieldwork:checkin-list")]
+    entries.append(("请销假", "fieldwork:leave-mine"))
+    if scope.can_manage or scope.role == Role.TOWN_OFFICIAL:
+        entries.append(("请假审批", "fieldwork:leave-approvals"))
+    if scope.is_area_wide:
+        entries += [("请销假记录", "fieldwork:leave-list"), ("驻镇汇报", "fieldwork:town-stay-board")]
+    if scope.cadre_id is not None:
+        entries.append(("我的驻镇汇报", "fieldwork:town-stay-mine"))
+    entries += [("调研材料", "fieldwork:research-list"), ("驻村日志", "fieldwork:diary-list")]
+    if scope.cadre_id is not None:
+        entries.append(("考勤提醒", "fieldwork:reminders"))
+    return entries
+
+
+def _rectification(scope: Scope) -> list[Entry]:
+    entries: list[Entry] = [
+        ("问题清单", "rectification:problem-list"),
+        ("责任清单", "rectification:responsibility-list"),
+        ("任务清单", "rectification:task-list"),
+    ]
+    if scope.is_area_wide:
+        entries += [
+            ("清零看板", "rectification:board"),
+            ("检视活动", "rectification:intake-list"),
+            ("群众及应用反映", "rectification:intake-incoming"),
+        ]
+    if scope.can_manage:
+        entries += [("梳理归纳", "rectification:group-suggestions"), ("问题类别", "rectification:categories")]
+    entries += [("自查清单", "rectification:checklist-list"), ("整改提醒", "rectification:notices")]
+    if scope.can_manage or scope.role == Role.TOWN_OFFICIAL:
+        entries.append(("问题反映二维码", "rectification:poster-list"))
+    if scope.can_manage:
+        entries.append(("应用接入", "rectification:webhook-app-list"))
+    return entries
+
+
+def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.is_public:
         return []
-    items = [
-        ("首页", "home"),
-        ("行政区划", "areas:tree"),
-        ("单位", "people:unit-list"),
-        ("干部", "people:cadre-list"),
-        ("贫困户", "registry:household-list"),
-        ("防返贫监测", "registry:monitoring-list"),
-        ("帮扶责任", "duty:coverage"),
-    ]
+    admin: list[Entry] = []
     if scope.can_manage:
-        items.append(("台账导入导出", "ledgers:index"))
-        items.append(("县级设置", "areas:settings"))
+        admin += [("台账导入导出", "ledgers:index"), ("县级设置", "areas:settings")]
     if scope.can_manage_accounts:
-        items.append(("账号管理", "people:account-list"))
-    items.append(("接口文档", "api-docs"))
-    return items
+        admin.append(("账号管理", "people:account-list"))
+    admin.append(("接口文档", "api-docs"))
+    return [
+        ("首页", [("首页", "home")]),
+        (
+            "基础信息",
+            [("行政区划", "areas:tree"), ("单位", "people:unit-list"), ("干部", "people:cadre-list")],
+        ),
+        ("建档立卡", [("贫困户", "registry:household-list"), ("防返贫监测", "registry:monitoring-list")]),
+        ("帮扶责任", [("帮扶责任", "duty:coverage")]),
+        ("驻村帮扶", _fieldwork(scope)),
+        ("问题整改", _rectification(scope)),
+        ("管理", admin),
+    ]
+
+
+def _badges(scope: Scope) -> dict[str, int]:
+    """Unread counts shown beside their pages."""
+    return {
+        "fieldwork:reminders": unread_reminder_count(scope),
+        "rectification:notices": unread_notice_count(scope),
+    }
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
-        return {"nav_items": []}
-    nav = []
-    for label, name in _items(request):
-        url = reverse(name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        nav.append(NavItem(label, url, active))
-    return {"nav_items": nav, "scope": scope_of(request)}
+        return {"nav_groups": []}
+    scope = scope_of(request)
+    badges = _badges(scope) if not scope.is_public else {}
+    groups = []
+    for label, entries in _groups(scope):
+        items = []
+        for item_label, name in entries:
+            url = reverse(name)
+            active = request.path == url if url == "/" else request.path.startswith(url)
+            items.append(NavItem(item_label, url, active, badges.get(name, 0)))
+        groups.append(NavGroup(label, tuple(items)))
+    return {"nav_groups": groups, "scope": scope}

@@ -43,7 +43,6 @@ from fupin.fieldwork.selectors.compliance import (
     quota_figures,
     valid_day_masks,
 )
-from fupin.fieldwork.tests.conftest import H1_POINT, TOWN_A, VILLAGE_A1, VILLAGE_A2, Field
 from fupin.fieldwork.selectors.compliance_board import (
     NO_TOWN,
     BoardQuery,
@@ -52,6 +51,7 @@ from fupin.fieldwork.selectors.compliance_board import (
     shortfall_rows,
     shortfall_seeds,
 )
+from fupin.fieldwork.tests.conftest import H1_POINT, TOWN_A, VILLAGE_A1, VILLAGE_A2, Field
 
 D = dt.date
 HOUSEHOLD, VILLAGE, TOWN = CheckInKind.HOUSEHOLD, CheckInKind.VILLAGE, CheckInKind.TOWN

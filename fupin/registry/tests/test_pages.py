@@ -277,10 +277,11 @@ def test_monitoring_opened_from_the_file(registry: Registry) -> None:
 # Query ceilings -----------------------------------------------------------------------------------
 
 # Measured for county_admin on the fixture, plus a margin; the same ceiling must hold after growth.
+# Pages count 2 more for the navigation's unread reminders and notices.
 CEILINGS = {
-    "/households/": 8 + 3,
-    "/households/H1/": 21 + 3,
-    "/monitoring/": 8 + 3,
+    "/households/": 8 + 3 + 2,
+    "/households/H1/": 21 + 3 + 3,  # and 1 for the problems of a paired cadre
+    "/monitoring/": 8 + 3 + 2,
     "/api/households/": 6 + 3,
     "/api/households/H1/": 6 + 3,
 }

@@ -36,6 +36,7 @@ def test_office_staff_browses_and_edits(page: Any, live_server: Any, personas: P
     assert page.get_by_text("G9").count() == 0  # the other county's cadre is not listed
 
     _open_menu(page)
+    page.get_by_role("button", name="基础信息").click()
     page.get_by_role("link", name="行政区划").click()
     picker = page.get_by_placeholder("输入 略阳 / lueyang / ly")
     picker.fill("ly")
