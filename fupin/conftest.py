@@ -19,6 +19,7 @@ from fupin.core import idnumber
 from fupin.core.audit import Actor
 from fupin.core.roles import Role
 from fupin.core.scope import Scope
+from fupin.core.tests.robot import robot as robot  # a local DingTalk robot, for every app's tests
 from fupin.people.models import Cadre, Unit
 from fupin.people.scope import SUPERUSER
 from fupin.people.services import account_create, cadres_upsert, units_upsert

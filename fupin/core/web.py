@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.http import urlencode
 
+from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope, scope_of
 
 PAGE_SIZE = 50
@@ -72,3 +73,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def put_refusal_on_form(form: forms.Form, error: ApplicationError) -> None:
+    """A service's refusal on the form it came from: each field error on its field (on top when the
+    form has no such field), and the message on top when the refusal names no field."""
+    for field, message in error.field_errors.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not error.field_errors:
+        form.add_error(None, error.message)

@@ -93,7 +93,7 @@ class CheckIn(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cadre.name} {self.date:%Y-%m-%d} {self.get_kind_display()}"
+        return f"{self.cadre.name} {self.date:%Y-%m-%d} {choice_label(CheckInKind, self.kind)}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.area_code = self.area.code

@@ -17,7 +17,7 @@ from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope
 from fupin.core.selectors import change_history
-from fupin.core.web import paginate, staff_scope
+from fupin.core.web import paginate, put_refusal_on_form, staff_scope
 from fupin.people.forms import AccountForm, CadreForm, OwnPhoneForm
 from fupin.people.models import Cadre, CadreCategory, UnitKind
 from fupin.people.selectors import account_list, cadre_get, cadre_list, unit_get, unit_list
@@ -196,10 +196,7 @@ def _create_account(request: HttpRequest, scope: Scope, form: AccountForm) -> bo
             cadre=cadre,
         )
     except ApplicationError as error:
-        for field, message in error.field_errors.items():
-            form.add_error(field if field in form.fields else None, message)
-        if not error.field_errors:
-            form.add_error(None, error.message)
+        put_refusal_on_form(form, error)
         return False
     return True
 

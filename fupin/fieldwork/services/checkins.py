@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.audit import Actor, change_entry, record_change, record_changes
+from fupin.core.bulk import UpsertResult, bulk_upsert
 from fupin.core.exceptions import ApplicationError
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
@@ -263,6 +265,45 @@ def checkin_record(
 
 def _by_key(cadre: Cadre, key: str) -> CheckIn | None:
     return CheckIn.objects.filter(cadre=cadre, idempotency_key=key).first()
+
+
+@transaction.atomic
+def checkins_upsert(
+    *, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]], judge: CheckInJudge | None = None
+) -> UpsertResult:
+    """Create or update check-ins by code from the ledger (补录), each judged as it is written.
+
+    The rows were checked row by row with `checkin_problems` and reported against their cells; here
+    they are judged in bulk (one judge, preloaded with the cadres' pairings and work teams).
+    """
+    judge = judge or CheckInJudge()
+    judge.preload(row["cadre"].pk for row in rows)
+    prepared = []
+    for row in rows:
+        area: Area = row["area"]
+        if not may_record_for(scope, row["cadre"], area.code):
+            raise PermissionDenied(f"您无权在{area.name}补录打卡")
+        verdict = judge.verdict(
+            cadre_id=row["cadre"].pk,
+            kind=row["kind"],
+            area=area,
+            household=row["household"],
+            day=row["date"],
+            longitude=row["longitude"],
+            latitude=row["latitude"],
+            accuracy_m=row["accuracy_m"],
+        )
+        prepared.append(
+            {
+                **row,
+                "area_code": area.code,
+                "source": CheckInSource.LEDGER,
+                "valid": verdict.valid,
+                "invalid_reason": verdict.reason,
+                "distance_m": verdict.distance_m,
+            }
+        )
+    return bulk_upsert(CheckIn, key="code", rows=prepared, actor=actor, select_related=("cadre", "household"))
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zipfile
 from pathlib import PurePath
 
 from django.core.files import File
@@ -19,6 +18,7 @@ from django.utils import timezone
 from fupin.areas.models import Area
 from fupin.core.audit import Actor, record_change
 from fupin.core.exceptions import ApplicationError, PermissionDenied
+from fupin.core.files import document_kind
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.fieldwork.models import ResearchMethod, ResearchReport
@@ -26,20 +26,7 @@ from fupin.people.models import Cadre
 from fupin.people.selectors import cadre_list
 
 MAX_BYTES = 20 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 KIND_NAMES = {".pdf": "PDF", ".docx": "Word（.docx）", ".doc": "Word（.doc）"}
-
-
-def _is_docx(document: File) -> bool:
-    document.seek(0)
-    try:
-        with zipfile.ZipFile(document) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
-    finally:
-        document.seek(0)
 
 
 def document_problem(document: File, name: str) -> str | None:
@@ -52,15 +39,7 @@ def document_problem(document: File, name: str) -> str | None:
         return "文件是空的"
     if size > MAX_BYTES:
         return f"文件不能超过20MB（该文件{size / 1024 / 1024:.1f}MB）"
-    document.seek(0)
-    head = document.read(8)
-    document.seek(0)
-    valid = {
-        ".pdf": lambda: head.startswith(PDF_MAGIC),
-        ".doc": lambda: head == OLE2_MAGIC,
-        ".docx": lambda: _is_docx(document),
-    }[extension]()
-    if not valid:
+    if document_kind(document) != extension.removeprefix("."):
         return f"文件内容不是有效的{KIND_NAMES[extension]}文件，请检查文件是否损坏或扩展名是否正确"
     return None
 

@@ -12,11 +12,7 @@ a village on Nov 4 only: one day is enough on Tuesday and Wednesday (floor(4·2/
 from __future__ import annotations
 
 import datetime as dt
-import json
 import socket
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -26,6 +22,7 @@ from django.urls import reverse
 from fupin.areas.models import CountySetting
 from fupin.conftest import SYSTEM
 from fupin.core.models import ChangeLog
+from fupin.core.tests.robot import Robot
 from fupin.fieldwork.models import ApprovalLevel, CheckInKind, Leave, LeaveStatus, Reminder
 from fupin.fieldwork.selectors.compliance import MONTH, WEEK, QuotaRule, unread_reminder_count
 from fupin.fieldwork.services.reminders import reminder_message, reminders_due, reminders_send
@@ -110,43 +107,6 @@ def test_a_cadre_on_leave_that_day_is_not_reminded(november: Field) -> None:
 
 
 # -- the DingTalk robot, as a real HTTP server ------------------------------------------------------
-class Robot:
-    def __init__(self, status: int = 200, answer: dict[str, Any] | None = None) -> None:
-        self.status = status
-        self.answer = answer or {"errcode": 0, "errmsg": "ok"}
-        self.received: list[dict[str, Any]] = []
-        self.paths: list[str] = []
-
-
-@pytest.fixture
-def robot() -> Iterator[tuple[Robot, str]]:
-    state = Robot()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers["Content-Length"])
-            state.received.append(json.loads(self.rfile.read(length)))
-            state.paths.append(self.path)
-            payload = json.dumps(state.answer).encode()
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state, f"http://127.0.0.1:{server.server_address[1]}/robot/send?access_token=t0ken"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def set_webhook(field: Field, url: str) -> None:
     CountySetting.objects.create(county=field.county.county, name="dingtalk_webhook", value=url)
 

@@ -23,12 +23,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fupin.areas.models import Area
-from fupin.core.bulk import UpsertResult, bulk_upsert, fetch_by_key
+from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.models import TimestampedModel
 from fupin.core.scope import Scope
 from fupin.fieldwork.models import CheckIn, CheckInKind, CheckInSource
 from fupin.fieldwork.selectors.checkins import checkin_list
-from fupin.fieldwork.services.checkins import CheckInJudge, checkin_problems, may_record_for
+from fupin.fieldwork.services.checkins import CheckInJudge, checkin_problems, checkins_upsert, may_record_for
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.people.models import Cadre
@@ -205,51 +205,32 @@ class CheckInsLedger(Ledger):
         return True
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
-        judge: CheckInJudge = context.state.setdefault(JUDGE, CheckInJudge())
-        judge.preload(row.refs["cadre"].pk for row in rows)
         unchanged, prepared = 0, []
         for row in rows:
             stored = row.refs["stored"]
             if stored is not None and _unchanged(stored, row.values, row.refs):
                 unchanged += 1
                 continue
-            prepared.append(self._fields(row, judge))
-        result = bulk_upsert(
-            CheckIn, key="code", rows=prepared, actor=context.actor, select_related=("cadre", "household")
-        )
+            prepared.append(self._fields(row))
+        judge: CheckInJudge = context.state.setdefault(JUDGE, CheckInJudge())
+        result = checkins_upsert(actor=context.actor, scope=context.scope, rows=prepared, judge=judge)
         result.unchanged += unchanged
         return result
 
-    def _fields(self, row: ParsedRow, judge: CheckInJudge) -> dict[str, Any]:
+    def _fields(self, row: ParsedRow) -> dict[str, Any]:
         values, refs = row.values, row.refs
-        area: Area = refs["area"]
-        verdict = judge.verdict(
-            cadre_id=refs["cadre"].pk,
-            kind=values["kind"],
-            area=area,
-            household=refs["household"],
-            day=values["date"],
-            longitude=values["longitude"],
-            latitude=values["latitude"],
-            accuracy_m=values["accuracy_m"],
-        )
         return {
             "code": values["code"],
             "cadre": refs["cadre"],
             "date": values["date"],
             "time": values["time"],
             "kind": values["kind"],
-            "area": area,
-            "area_code": area.code,
+            "area": refs["area"],
             "household": refs["household"],
             "longitude": values["longitude"],
             "latitude": values["latitude"],
             "accuracy_m": values["accuracy_m"],
             "notes": values["notes"] or "",
-            "source": CheckInSource.LEDGER,
-            "valid": verdict.valid,
-            "invalid_reason": verdict.reason,
-            "distance_m": verdict.distance_m,
         }
 
     def export_rows(self, scope: Scope) -> Iterable[dict[str, Any]]:

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zipfile
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from fupin.areas.models import Area
 from fupin.core import areacode
 from fupin.core.audit import Actor, record_change
 from fupin.core.bulk import update_fields_checked
 from fupin.core.exceptions import ApplicationError, ConflictError, PermissionDenied
+from fupin.core.files import document_kind, image_format
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.people.models import Cadre, Unit
@@ -56,9 +55,6 @@ TASK_CONFLICT = "该任务已被他人修改，请刷新后重新操作（未保
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp"}
-PDF_MAGIC = b"%PDF-"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 (.doc), WPS
-ZIP_MAGIC = b"PK\x03\x04"  # Word 2007+ (.docx) is a zip holding word/document.xml
 EVIDENCE_KINDS = "照片（JPG、PNG）、PDF或Word文件"
 
 
@@ -207,43 +203,15 @@ def evidence_kind(upload: UploadedFile) -> tuple[str, bool]:
         )
     if size == 0:
         raise ApplicationError(f"文件“{upload.name}”是空文件", field_errors={"file": "文件是空的"})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(PDF_MAGIC):
-        return "pdf", False
-    if head.startswith(OLE_MAGIC):
-        return "doc", False
-    if head.startswith(ZIP_MAGIC) and _is_docx(upload):
-        return "docx", False
-    image_format = _image_format(upload)
-    if image_format is not None:
-        return IMAGE_FORMATS[image_format], True
+    document = document_kind(upload)
+    if document is not None:
+        return document, False
+    found = image_format(upload)
+    if found in IMAGE_FORMATS:
+        return IMAGE_FORMATS[found], True
     raise ApplicationError(
         f"文件“{upload.name}”不是{EVIDENCE_KINDS}", field_errors={"file": f"只能上传{EVIDENCE_KINDS}"}
     )
-
-
-def _is_docx(upload: UploadedFile) -> bool:
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
-    finally:
-        upload.seek(0)
-
-
-def _image_format(upload: UploadedFile) -> str | None:
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            found = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
-    finally:
-        upload.seek(0)
-    return found if found in IMAGE_FORMATS else None
 
 
 def _original_name(name: str) -> str:

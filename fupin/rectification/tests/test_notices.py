@@ -5,10 +5,6 @@ losing a notice; the command, the task and its daily schedule; the in-app page a
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -17,6 +13,7 @@ import pytest
 from fupin.areas.models import CountySetting
 from fupin.conftest import SYSTEM
 from fupin.core.models import ChangeLog
+from fupin.core.tests.robot import Robot
 from fupin.ledgers.tests.helpers import import_rows, messages, run_command
 from fupin.rectification.models import Notice, NoticeKind
 from fupin.rectification.services.notices import problems_escalate
@@ -132,41 +129,6 @@ def test_only_the_counties_named_are_run_and_the_change_log_keeps_each_notice(du
 
 
 # -- the DingTalk robot -----------------------------------------------------------------------
-@dataclass
-class Robot:
-    received: list[dict[str, Any]] = field(default_factory=list)
-    status: int = 200
-    answer: dict[str, Any] = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
-
-
-@pytest.fixture
-def robot() -> Iterator[tuple[Robot, str]]:
-    state = Robot()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers["Content-Length"])
-            state.received.append(json.loads(self.rfile.read(length)))
-            payload = json.dumps(state.answer).encode()
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state, f"http://127.0.0.1:{server.server_address[1]}/robot/send?access_token=t0ken"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _webhook(rect: Rect, url: str) -> None:
     CountySetting.objects.create(county=rect.county.county, name="dingtalk_webhook", value=url)
 

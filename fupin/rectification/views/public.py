@@ -25,7 +25,7 @@ from fupin.core import areacode, ratelimit
 from fupin.core.exceptions import ApplicationError
 from fupin.core.roles import Role
 from fupin.core.scope import Scope
-from fupin.core.web import paginate, staff_scope
+from fupin.core.web import paginate, put_refusal_on_form, staff_scope
 from fupin.rectification.forms_intake import PublicProblemForm, TrackForm
 from fupin.rectification.selectors.intake import (
     fallback_category,
@@ -110,10 +110,7 @@ def public_form_view(request: HttpRequest, token: str) -> HttpResponse:
                     photo=data["photo"],
                 )
             except ApplicationError as error:
-                for field, reason in error.field_errors.items():
-                    form.add_error(field if field in form.fields else None, reason)
-                if not error.field_errors:
-                    form.add_error(None, error.message)
+                put_refusal_on_form(form, error)
             else:
                 ratelimit.hit("public-submit-ip", ip, SUBMIT_PER_IP)
                 ratelimit.hit("public-submit-village", village.code, SUBMIT_PER_VILLAGE)

@@ -21,7 +21,7 @@ from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
 from fupin.core.scope import Scope
-from fupin.core.web import int_or_none, staff_scope
+from fupin.core.web import int_or_none, put_refusal_on_form, staff_scope
 from fupin.rectification.forms_intake import WebhookAppForm
 from fupin.rectification.selectors.intake import (
     app_counties,
@@ -116,10 +116,7 @@ def webhook_app_create_view(request: HttpRequest) -> HttpResponse:
                 channel=data["channel"],
             )
         except ApplicationError as error:
-            for field, reason in error.field_errors.items():
-                form.add_error(field if field in form.fields else None, reason)
-            if not error.field_errors:
-                form.add_error(None, error.message)
+            put_refusal_on_form(form, error)
         else:
             return _show_secret_once(request, app.slug, secret)
     return render(request, "rectification/webhook_app_form.html", {"form": form})

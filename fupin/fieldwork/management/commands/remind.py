@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,14 +10,8 @@ from django.utils import timezone
 from fupin.areas.models import Area, AreaLevel
 from fupin.core import areacode
 from fupin.core.audit import Actor
+from fupin.core.management.arguments import iso_date
 from fupin.fieldwork.services.reminders import reminders_send
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”应为 YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -29,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--area", help="只处理该县（12位区划代码），默认全部县")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = parse_date(options["date"]) if options["date"] else timezone.localdate()
+        day = iso_date(options["date"]) if options["date"] else timezone.localdate()
         counties = Area.objects.filter(level=AreaLevel.COUNTY)
         if options["area"]:
             counties = counties.filter(code=areacode.county_code_of(options["area"]))

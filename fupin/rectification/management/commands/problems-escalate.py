@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,15 +10,9 @@ from django.utils import timezone
 from fupin.areas.models import Area, AreaLevel
 from fupin.core import areacode
 from fupin.core.audit import Actor
+from fupin.core.management.arguments import iso_date
 from fupin.rectification.models import NoticeKind
 from fupin.rectification.services.notices import problems_escalate
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”应为 YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -33,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--area", help="只处理该区划所在的县（12位区划代码），默认全部县")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = parse_date(options["date"]) if options["date"] else timezone.localdate()
+        day = iso_date(options["date"]) if options["date"] else timezone.localdate()
         counties = None
         if options["area"]:
             code = areacode.county_code_of(options["area"])
