@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from fupin.areas.models import Area
+from fupin.areas.selectors import forget_county_settings
 from fupin.areas.services import areas_upsert
 from fupin.core import idnumber
 from fupin.core.audit import Actor
@@ -27,6 +28,14 @@ from fupin.people.services import account_create, cadres_upsert, units_upsert
 PASSWORD = "persona-pass-1"
 EVERYTHING = Scope(role=SUPERUSER, area_prefixes=None)
 SYSTEM = Actor.system("测试")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_county_settings() -> Iterator[None]:
+    """Each test's database starts afresh; settings remembered by an earlier test must not serve."""
+    forget_county_settings()
+    yield
+    forget_county_settings()
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -90,11 +91,30 @@ def county_setting(area_code: str, name: str) -> Any:
     return SETTINGS[name].default if stored is None else stored
 
 
-def county_settings_of(area_code: str, names: tuple[str, ...]) -> dict[str, Any]:
-    """Several of the county's settings in one query, each falling back to its default."""
+def county_settings_of(area_code: str, names: tuple[str, ...], *, max_age: float = 0) -> dict[str, Any]:
+    """Several of the county's settings in one query, each falling back to its default.
+
+    With `max_age`, an answer this process read less than that many seconds ago serves again: for
+    the hot paths (every check-in reads the radius). A change made here is seen at once, since
+    `county_setting_set` forgets them; one made by another process within `max_age`.
+    """
+    key = (areacode.county_code_of(area_code), names)
+    if max_age:
+        remembered = _remembered_settings.get(key)
+        if remembered is not None and time.monotonic() - remembered[0] < max_age:
+            return dict(remembered[1])
     stored = dict(
         CountySetting.objects.filter(
             county__code=areacode.county_code_of(area_code), name__in=names
         ).values_list("name", "value")
     )
-    return {name: stored.get(name, SETTINGS[name].default) for name in names}
+    values = {name: stored.get(name, SETTINGS[name].default) for name in names}
+    _remembered_settings[key] = (time.monotonic(), values)
+    return values
+
+
+_remembered_settings: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any]]] = {}
+
+
+def forget_county_settings() -> None:
+    _remembered_settings.clear()

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from fupin.areas.county_settings import SETTINGS
 from fupin.areas.models import Area, CountySetting
+from fupin.areas.selectors import forget_county_settings
 from fupin.core import areacode
 from fupin.core.audit import Actor, record_change
 from fupin.core.bulk import UpsertResult, bulk_upsert, update_fields_checked
@@ -121,4 +122,5 @@ def county_setting_set(*, actor: Actor, scope: Scope, county: Area, name: str, v
         setting.version += 1
         setting.save(update_fields=["value", "version", "updated_at"])
         record_change(actor, setting, action=ChangeAction.UPDATE, before=before)
+    forget_county_settings()
     return setting

@@ -33,9 +33,15 @@ class ValidityRules:
     accuracy_max_m: int
 
 
-def rules_for(area_code: str) -> ValidityRules:
+# A single check-in from a phone or an app may be judged by rules read this many seconds ago: a
+# radius changed by the county office reaches every web process within a minute, and the check-ins
+# judged in between are judged again by `fupin checkins-revalidate`, which reads the rules afresh.
+RULES_MAX_AGE_S = 60
+
+
+def rules_for(area_code: str, *, max_age: float = 0) -> ValidityRules:
     """The county's radius and accuracy bound (county settings, defaults 2,000 m and 200 m)."""
-    values = county_settings_of(area_code, (CHECKIN_RADIUS_M, CHECKIN_ACCURACY_MAX_M))
+    values = county_settings_of(area_code, (CHECKIN_RADIUS_M, CHECKIN_ACCURACY_MAX_M), max_age=max_age)
     return ValidityRules(
         radius_m=int(values[CHECKIN_RADIUS_M]), accuracy_max_m=int(values[CHECKIN_ACCURACY_MAX_M])
     )

@@ -9,6 +9,7 @@ the first check-in instead of writing a second one, also when both sends arrive 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,19 +18,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from fupin.areas.models import Area, AreaLevel
-from fupin.core.audit import Actor, change_entry, record_change, record_changes
+from fupin.core import sql
+from fupin.core.audit import Actor, change_entry, create_with_change, record_changes
 from fupin.core.bulk import UpsertResult, bulk_upsert
 from fupin.core.exceptions import ApplicationError
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.duty.models import Pairing, WorkTeamMember
 from fupin.fieldwork.models import CheckIn, CheckInKind, CheckInSource
-from fupin.fieldwork.validity import ValidityRules, Verdict, judge, point_of, rules_for
+from fupin.fieldwork.validity import RULES_MAX_AGE_S, ValidityRules, Verdict, judge, point_of, rules_for
 from fupin.people.models import Cadre
 from fupin.registry.models import Household
 
@@ -57,6 +59,8 @@ class CheckInJudge:
     work-team periods. One judge serves one request, or a whole ledger or revalidation run after
     `preload`."""
 
+    # 0: read the county's rules afresh (ledgers, revalidation); the hot path accepts older ones.
+    rules_max_age: float = 0
     _rules: dict[str, ValidityRules] = field(default_factory=dict)
     _pairings: dict[int, list[Period]] = field(default_factory=dict)
     _teams: dict[int, list[Period]] = field(default_factory=dict)
@@ -80,12 +84,13 @@ class CheckInJudge:
     def rules(self, area_code: str) -> ValidityRules:
         county = area_code[:6]
         if county not in self._rules:
-            self._rules[county] = rules_for(area_code)
+            self._rules[county] = rules_for(area_code, max_age=self.rules_max_age)
         return self._rules[county]
 
     def paired(self, cadre_id: int, household: Household, day: dt.date) -> bool:
         """Paired with the household that day, or in a work team active in its village."""
-        self.preload([cadre_id])
+        if cadre_id not in self._pairings:
+            return paired_on(cadre_id, household, day)
         return _within(self._pairings[cadre_id], household.pk, day) or _within(
             self._teams[cadre_id], household.village_id, day
         )
@@ -119,6 +124,32 @@ class CheckInJudge:
             reference_kind=reference_kind,
             paired=paired,
         )
+
+
+def _active_on(model: type[Pairing] | type[WorkTeamMember], target: str) -> str:
+    """SQL: a row of `model` for (cadre, target) active on a day, as spec/figures.md defines it."""
+    start, end = sql.column(model, "start_date"), sql.column(model, "end_date")
+    return (
+        f"SELECT 1 FROM {sql.table(model)} WHERE {sql.column(model, 'cadre')} = %s "  # noqa: S608 (names from the models)
+        f"AND {sql.column(model, target)} = %s AND {start} <= %s AND ({end} IS NULL OR {end} >= %s)"
+    )
+
+
+@functools.cache
+def _paired_sql() -> str:
+    pairing, team = _active_on(Pairing, "household"), _active_on(WorkTeamMember, "village")
+    return f"SELECT EXISTS ({pairing}) OR EXISTS ({team})"
+
+
+def paired_on(cadre_id: int, household: Household, day: dt.date) -> bool:
+    """One check-in's pairing test in one query: the hot path judges a single check-in, where
+    loading all of the cadre's pairings and work teams (`CheckInJudge.preload`) costs two."""
+    statement = _paired_sql()
+    on = day.isoformat()
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [cadre_id, household.pk, on, on, cadre_id, household.village_id, on, on])
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def checkin_problems(
@@ -195,10 +226,6 @@ def checkin_record(
         raise ApplicationError(f"未知的打卡来源：{source}")
     if not may_record_for(scope, cadre, area.code):
         raise PermissionDenied("只能为本人打卡")
-    if idempotency_key:
-        earlier = _by_key(cadre, idempotency_key)
-        if earlier is not None:
-            return Recorded(earlier, created=False)
     problems = checkin_problems(
         kind=kind,
         area=area,
@@ -212,8 +239,13 @@ def checkin_record(
     if source != CheckInSource.LEDGER and day < timezone.localdate() - dt.timedelta(days=LATE_SEND_DAYS):
         problems["date"] = f"超过{LATE_SEND_DAYS}天的打卡不能从手机或接口补交，请联系扶贫办通过台账补录"
     if problems:
+        # A phone that resends after its check-in was taken gets the first one back, even when the
+        # resend is now too late; nothing else of a refused check-in is looked up.
+        earlier = _by_key(cadre, idempotency_key) if idempotency_key else None
+        if earlier is not None:
+            return Recorded(earlier, created=False)
         raise ApplicationError("；".join(problems.values()), field_errors=problems)
-    verdict = (judge_ or CheckInJudge()).verdict(
+    verdict = (judge_ or CheckInJudge(rules_max_age=RULES_MAX_AGE_S)).verdict(
         cadre_id=cadre.pk,
         kind=kind,
         area=area,
@@ -230,6 +262,7 @@ def checkin_record(
         time=time,
         kind=kind,
         area=area,
+        area_code=area.code,
         household=household,
         longitude=longitude,
         latitude=latitude,
@@ -244,23 +277,16 @@ def checkin_record(
     )
     if photo is not None:
         checkin.photo.save(f"{checkin.code}.jpg", photo, save=False)
-    try:
-        with transaction.atomic():
-            checkin.save()
-            record_change(actor, checkin, action=ChangeAction.CREATE, before=None)
-    except IntegrityError:
-        # The same key sent twice at once: the other send won the race; answer with its check-in.
-        earlier = _by_key(cadre, idempotency_key) if idempotency_key else None
-        if earlier is None:
-            if CheckIn.objects.filter(code=checkin.code).exists():
-                raise ApplicationError(
-                    f"记录编号{checkin.code}已存在", field_errors={"code": "记录编号已存在"}
-                ) from None
-            raise
-        if checkin.photo:
-            checkin.photo.delete(save=False)
-        return Recorded(earlier, created=False)
-    return Recorded(checkin, created=True)
+    # Insert first and look the key up only when the insert meets it: a new check-in (nearly every
+    # send) costs one round trip, a repeat or the loser of two sends at once one more.
+    if create_with_change(actor, checkin):
+        return Recorded(checkin, created=True)
+    if checkin.photo:
+        checkin.photo.delete(save=False)
+    earlier = _by_key(cadre, idempotency_key) if idempotency_key else None
+    if earlier is None:
+        raise ApplicationError(f"记录编号{checkin.code}已存在", field_errors={"code": "记录编号已存在"})
+    return Recorded(earlier, created=False)
 
 
 def _by_key(cadre: Cadre, key: str) -> CheckIn | None:
