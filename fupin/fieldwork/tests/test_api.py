@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -197,6 +198,62 @@ def test_a_photo_that_is_not_an_image_or_too_large_is_refused(
     response = g3.post(URL, data=visit(photo=big))
     assert (response.status_code, response.json()["errors"]) == (400, {"photo": "照片不能超过8MB"})
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_one_key_at_once_are_one_check_in(field: Field) -> None:
+    """A phone that resends while its first send is still on the way: both answers name one row."""
+    token, _ = Token.objects.get_or_create(user=field.personas.users["paired_cadre"])
+    barrier = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def send() -> None:
+        try:
+            client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+            barrier.wait()
+            answers.append(post(client, visit(), key="same-key"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert len({a.json()["code"] for a in answers}) == 1
+    assert CheckIn.objects.count() == 1
+    assert ChangeLog.objects.filter(object_type="fieldwork.checkin").count() == 1
+
+
+def test_a_stopped_login_and_the_platform_administrator_cannot_check_in(field: Field) -> None:
+    cadre_user = field.personas.users["paired_cadre"]
+    client = token_client(cadre_user)
+    cadre_user.is_active = False
+    cadre_user.save()
+    stopped = post(client, visit(), key="k-1")
+    assert (stopped.status_code, stopped.json()) == (401, {"detail": "账号已停用"})
+    assert stopped.headers["WWW-Authenticate"] == "Token"
+    admin = User.objects.create_superuser("root-admin", password="x")
+    answer = post(token_client(admin), visit(), key="k-2")
+    assert (answer.status_code, answer.json()) == (403, {"detail": NO_CADRE})
+    assert not CheckIn.objects.exists()
+
+
+def test_a_body_that_is_not_a_json_object_is_refused(field: Field, g3: Client) -> None:
+    for body, detail in (("[1, 2]", "请求体应为 JSON 对象"), ("{kind:", "请求体不是有效的 JSON")):
+        response = g3.post(URL, data=body, content_type="application/json")
+        assert (response.status_code, response.json()) == (400, {"detail": detail})
+    assert not CheckIn.objects.exists()
+
+
+def test_a_resend_after_the_week_still_gets_the_first_check_in(field: Field, g3: Client) -> None:
+    """The phone lost the first answer and comes back late: it learns the check-in was taken."""
+    first = post(g3, visit(), key="k-late")
+    late = (timezone.localdate() - dt.timedelta(days=9)).isoformat()
+    again = post(g3, visit(date=late), key="k-late")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["code"] == first.json()["code"]
 
 
 # -- refusals ---------------------------------------------------------------------------------------------
