@@ -169,20 +169,29 @@ def exam_update(
     return update_fields_checked(exam, actor=actor, expected_version=version, changes=changes)
 
 
-def draw_paper(exam: Exam, cadre_code: str, number: int) -> list[int]:
-    """The paper of one attempt: the fixed questions, or a draw seeded by exam, cadre and attempt."""
+def draw_paper(
+    exam: Exam, cadre_code: str, number: int, pools: dict[str, list[int]] | None = None
+) -> list[int]:
+    """The paper of one attempt: the fixed questions, or a draw seeded by exam, cadre and attempt
+    from each category's active questions in code order (`pools`, when a caller drawing many
+    papers has loaded them once)."""
     if exam.paper_kind == PaperKind.FIXED:
         return list(exam.paper.order_by("position").values_list("question_id", flat=True))
+    pools = pools if pools is not None else category_pools(list(exam.draw_rule))
     rng = random.Random(f"{exam.code}/{cadre_code}/{number}")
     chosen: list[int] = []
     for category in sorted(exam.draw_rule):
-        pool = list(
-            Question.objects.filter(active=True, category=category)
-            .order_by("code")
-            .values_list("pk", flat=True)
-        )
+        pool = pools.get(category, [])
         chosen += rng.sample(pool, min(int(exam.draw_rule[category]), len(pool)))
     return chosen
+
+
+def category_pools(categories: list[str]) -> dict[str, list[int]]:
+    pools: dict[str, list[int]] = {category: [] for category in categories}
+    active = Question.objects.filter(active=True, category__in=categories).order_by("code")
+    for pk, category in active.values_list("pk", "category"):
+        pools[category].append(pk)
+    return pools
 
 
 def may_sit(exam: Exam, cadre: Cadre, day: dt.date) -> bool:

@@ -21,6 +21,7 @@ from fupin.training.services.questions import questions_upsert
 from fupin.training.services.trainings import attendances_mark, training_create
 
 D = dt.date
+NOV_5 = D(2019, 11, 5)
 
 
 def bank_rows() -> list[dict[str, Any]]:
@@ -59,8 +60,15 @@ class Tr:
     def scope(self, persona: str) -> Scope:
         return scope_for(self.personas.users[persona])
 
-    def training(self, topic: str = "精准扶贫政策解读", *, day: dt.date = D(2019, 11, 5), area: Any = None,
-                 attendees: tuple[str, ...] = (), **extra: Any) -> Training:  # fmt: skip
+    def training(
+        self,
+        topic: str = "精准扶贫政策解读",
+        *,
+        day: dt.date = NOV_5,
+        area: Any = None,
+        attendees: tuple[str, ...] = (),
+        **extra: Any,
+    ) -> Training:
         training = training_create(
             actor=SYSTEM,
             scope=EVERYTHING,

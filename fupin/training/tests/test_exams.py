@@ -80,10 +80,17 @@ def test_scoring_marks_multiple_choice_all_or_nothing(tr: Tr) -> None:
     for code, choice in given.items():
         answer_save(attempt=attempt, cadre=attempt.cadre, question_id=ids[code], choice=choice)
     scored = attempt_submit(actor=SYSTEM, attempt=attempt, cadre=attempt.cadre)
-    assert (scored.correct, scored.score, scored.passed, scored.timed_out) == (3, Decimal("60.0"), True, False)
+    assert (scored.correct, scored.score, scored.passed, scored.timed_out) == (
+        3,
+        Decimal("60.0"),
+        True,
+        False,
+    )
     marks = dict(Answer.objects.filter(attempt=attempt).values_list("question__code", "is_correct"))
     assert marks == {"S1": True, "S2": False, "M1": True, "M2": False, "J1": True}
-    log = ChangeLog.objects.filter(object_type="training.attempt", object_id=attempt.pk, action="update").get()
+    log = ChangeLog.objects.filter(
+        object_type="training.attempt", object_id=attempt.pk, action="update"
+    ).get()
     assert log.after is not None and log.after["得分"] == "60.0"
 
 
@@ -92,7 +99,13 @@ def test_a_newer_answer_is_kept_when_an_older_one_arrives_late(tr: Tr) -> None:
     s1 = Question.objects.get(code="S1").pk
     now = timezone.now()
     answer_save(attempt=attempt, cadre=attempt.cadre, question_id=s1, choice="C", answered_at=now)
-    answer_save(attempt=attempt, cadre=attempt.cadre, question_id=s1, choice="A", answered_at=now - dt.timedelta(seconds=20))
+    answer_save(
+        attempt=attempt,
+        cadre=attempt.cadre,
+        question_id=s1,
+        choice="A",
+        answered_at=now - dt.timedelta(seconds=20),
+    )
     assert Answer.objects.get().choice == "C"
 
 
@@ -102,17 +115,34 @@ def test_answers_are_refused_after_the_deadline_and_the_attempt_scored_with_what
     attempt = attempt_start(actor=SYSTEM, exam=exam, cadre=tr.cadre("G3"), now=start)
     assert attempt.deadline == start + dt.timedelta(minutes=10)
     ids = dict(Question.objects.values_list("code", "pk"))
-    answer_save(attempt=attempt, cadre=attempt.cadre, question_id=ids["S1"], choice="B", now=start + dt.timedelta(minutes=5))
+    answer_save(
+        attempt=attempt,
+        cadre=attempt.cadre,
+        question_id=ids["S1"],
+        choice="B",
+        now=start + dt.timedelta(minutes=5),
+    )
     # Within the grace after the deadline, still taken; after it, refused.
     answer_save(
         attempt=attempt, cadre=attempt.cadre, question_id=ids["S2"], choice="B",
         now=attempt.deadline + GRACE - dt.timedelta(seconds=1),
     )  # fmt: skip
     with pytest.raises(ApplicationError, match="已超过答题时限"):
-        answer_save(attempt=attempt, cadre=attempt.cadre, question_id=ids["M1"], choice="AC", now=attempt.deadline + GRACE + dt.timedelta(seconds=1))
+        answer_save(
+            attempt=attempt,
+            cadre=attempt.cadre,
+            question_id=ids["M1"],
+            choice="AC",
+            now=attempt.deadline + GRACE + dt.timedelta(seconds=1),
+        )
     assert attempts_close_expired(actor=SYSTEM, now=attempt.deadline + dt.timedelta(minutes=5)) == 1
     attempt.refresh_from_db()
-    assert (attempt.correct, attempt.score, attempt.passed, attempt.timed_out) == (2, Decimal("40.0"), False, True)
+    assert (attempt.correct, attempt.score, attempt.passed, attempt.timed_out) == (
+        2,
+        Decimal("40.0"),
+        False,
+        True,
+    )
     with pytest.raises(ApplicationError, match="已交卷"):
         answer_save(attempt=attempt, cadre=attempt.cadre, question_id=ids["M1"], choice="AC")
 
@@ -182,7 +212,12 @@ def test_results_per_unit_and_cadre_with_coverage_pass_rate_and_export(tr: Tr) -
     answer_all(retake)
     attempt_submit(actor=SYSTEM, attempt=retake, cadre=retake.cadre)
     results = exam_results(tr.scope("office_staff"), exam)
-    assert (results.total.cadres, results.total.examined, results.total.passed, results.total.attempts) == (7, 3, 3, 4)
+    assert (results.total.cadres, results.total.examined, results.total.passed, results.total.attempts) == (
+        7,
+        3,
+        3,
+        4,
+    )
     assert (results.total.coverage, results.total.pass_rate) == (42.9, 100.0)
     units = {r.label: (r.cadres, r.examined, r.passed, r.attempts) for r in results.by_unit}
     assert units["县扶贫开发局"] == (2, 2, 2, 3) and units["县农业农村局"] == (2, 1, 1, 1)
@@ -191,7 +226,9 @@ def test_results_per_unit_and_cadre_with_coverage_pass_rate_and_export(tr: Tr) -
     assert best["G5"] == (0, None, False)
     unit = exam_results(tr.scope("unit_user"), exam)
     assert {c.code for c in unit.cadres} == {"G3", "G4", "G7"}
-    response = tr.personas.client("office_staff").get(reverse("training:exam-detail", args=[exam.code]), {"format": "xlsx"})
+    response = tr.personas.client("office_staff").get(
+        reverse("training:exam-detail", args=[exam.code]), {"format": "xlsx"}
+    )
     sheet = load_workbook(io.BytesIO(response.content))["干部成绩"]
     rows = {r[0]: r for r in ([c.value for c in row] for row in sheet.iter_rows(min_row=3))}
     assert rows["G2"][3:] == [2, 100.0, "是"] and rows["G5"][3:] == [0, None, "未参考"]
@@ -200,16 +237,51 @@ def test_results_per_unit_and_cadre_with_coverage_pass_rate_and_export(tr: Tr) -
 def test_an_exam_edit_with_a_stale_version_is_refused_and_attempts_cannot_shrink(tr: Tr) -> None:
     exam = tr.exam(max_attempts=3)
     closes = exam.closes_at + dt.timedelta(days=1)
-    exam_update(actor=SYSTEM, scope=EVERYTHING, exam=exam, version=1, title="新名称", closes_at=closes, max_attempts=3)
+    exam_update(
+        actor=SYSTEM, scope=EVERYTHING, exam=exam, version=1, title="新名称", closes_at=closes, max_attempts=3
+    )
     with pytest.raises(ConflictError):
-        exam_update(actor=SYSTEM, scope=EVERYTHING, exam=exam, version=1, title="再改", closes_at=closes, max_attempts=3)
+        exam_update(
+            actor=SYSTEM,
+            scope=EVERYTHING,
+            exam=exam,
+            version=1,
+            title="再改",
+            closes_at=closes,
+            max_attempts=3,
+        )
     for _ in range(2):
         attempt = attempt_start(actor=SYSTEM, exam=exam, cadre=tr.cadre("G3"))
         attempt_submit(actor=SYSTEM, attempt=attempt, cadre=attempt.cadre)
     exam.refresh_from_db()
     with pytest.raises(ApplicationError, match="不能减少"):
-        exam_update(actor=SYSTEM, scope=EVERYTHING, exam=exam, version=2, title="x", closes_at=closes, max_attempts=1)
+        exam_update(
+            actor=SYSTEM, scope=EVERYTHING, exam=exam, version=2, title="x", closes_at=closes, max_attempts=1
+        )
     with pytest.raises(PermissionDenied):
-        exam_update(actor=SYSTEM, scope=tr.scope("town_official"), exam=exam, version=2, title="x", closes_at=closes, max_attempts=3)
+        exam_update(
+            actor=SYSTEM,
+            scope=tr.scope("town_official"),
+            exam=exam,
+            version=2,
+            title="x",
+            closes_at=closes,
+            max_attempts=3,
+        )
     exam.refresh_from_db()
     assert (exam.title, exam.version, exam.max_attempts) == ("新名称", 2, 3)
+
+
+def test_the_exams_close_command_scores_what_was_left_open(tr: Tr) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    attempt = attempt_start(actor=SYSTEM, exam=tr.exam(), cadre=tr.cadre("G3"))
+    answer_all(attempt)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - dt.timedelta(minutes=1))
+    out = StringIO()
+    call_command("exams-close", stdout=out)
+    assert "已为 1 份超时答卷评分" in out.getvalue()
+    attempt.refresh_from_db()
+    assert (attempt.timed_out, attempt.score) == (True, Decimal("100.0"))

@@ -35,7 +35,16 @@ def test_single_multiple_and_true_false_questions_import_and_a_second_import_cha
         HEADER,
         row(),
         row("TK2", 题型="多选题", 题目类别="小额信贷", 题干="扶贫小额信贷的特点有？", 答案="d、a ,B"),
-        row("TK3", 题型="判断", 题干="建档立卡贫困户脱贫后即退出一切帮扶。", 选项A="", 选项B="", 选项C="", 选项D="", 答案="错"),
+        row(
+            "TK3",
+            题型="判断",
+            题干="建档立卡贫困户脱贫后即退出一切帮扶。",
+            选项A="",
+            选项B="",
+            选项C="",
+            选项D="",
+            答案="错",
+        ),
         row("TK4", 选项C="", 选项D="", 答案="b", 启用="否"),
     ]
     outcome = import_rows("questions", rows)
@@ -89,7 +98,10 @@ def test_the_template_offers_the_kinds_and_an_example_and_the_export_imports_bac
     assert any("单选题" in str(rule.formula1) for rule in sheet.data_validations.dataValidation)
     example = sheet_rows(template, 1)
     assert "TK0001" in [str(c) for r in example for c in r]
-    import_rows("questions", [HEADER, row(), row("TK3", 题型="判断题", 选项A="", 选项B="", 选项C="", 选项D="", 答案="正确")])
+    import_rows(
+        "questions",
+        [HEADER, row(), row("TK3", 题型="判断题", 选项A="", 选项B="", 选项C="", 选项D="", 答案="正确")],
+    )
     exported = ledger_export_xlsx(LEDGERS["questions"], EVERYTHING)
     rows = sheet_rows(exported)
     assert [r[:2] for r in rows[1:]] == [["TK1", "单选题"], ["TK3", "判断题"]]

@@ -13,7 +13,15 @@ from django.utils import timezone
 from fupin.training.models import Answer, Attempt, Exam, Question
 from fupin.training.tests.conftest import RIGHT, Tr
 
-PERSONAS = ["county_admin", "county_leader", "office_staff", "unit_user", "town_official", "work_team", "paired_cadre"]
+PERSONAS = [
+    "county_admin",
+    "county_leader",
+    "office_staff",
+    "unit_user",
+    "town_official",
+    "work_team",
+    "paired_cadre",
+]
 
 
 def post_json(client: Client, url: str, data: dict[str, object]) -> dict[str, object]:
@@ -37,16 +45,29 @@ def test_every_staff_persona_opens_the_lists(tr: Tr, persona: str) -> None:
 
 def test_the_public_and_strangers_are_kept_out(tr: Tr) -> None:
     exam = tr.exam()
-    for url in [reverse("training:training-list"), reverse("training:exam-list"), reverse("training:exam-mine")]:
+    for url in [
+        reverse("training:training-list"),
+        reverse("training:exam-list"),
+        reverse("training:exam-mine"),
+    ]:
         assert tr.personas.client("public").get(url).status_code == 403
         assert Client().get(url).status_code == 302
-    assert tr.personas.client("outsider").get(reverse("training:exam-detail", args=[exam.code])).status_code == 404
-    answer = Client().post(reverse("training:attempt-answer", args=[exam.code, 1]), "{}", content_type="application/json")
+    assert (
+        tr.personas.client("outsider").get(reverse("training:exam-detail", args=[exam.code])).status_code
+        == 404
+    )
+    answer = Client().post(
+        reverse("training:attempt-answer", args=[exam.code, 1]), "{}", content_type="application/json"
+    )
     assert answer.status_code == 401 and "登录已过期" in answer.json()["error"]
 
 
 def test_the_question_bank_page_lists_and_filters(tr: Tr) -> None:
-    body = tr.personas.client("office_staff").get(reverse("training:question-list"), {"category": "小额信贷"}).content.decode()
+    body = (
+        tr.personas.client("office_staff")
+        .get(reverse("training:question-list"), {"category": "小额信贷"})
+        .content.decode()
+    )
     assert 'data-question="M1"' in body and 'data-question="S1"' not in body
 
 
@@ -56,13 +77,22 @@ def test_a_cadre_takes_an_exam_answer_by_answer_and_sees_its_score(tr: Tr) -> No
     mine = phone.get(reverse("training:exam-mine")).content.decode()
     assert f'data-exam="{exam.code}"' in mine
     started = phone.post(reverse("training:exam-start", args=[exam.code]))
-    assert started.status_code == 302 and started["Location"] == reverse("training:attempt", args=[exam.code, 1])
+    assert started.status_code == 302 and started["Location"] == reverse(
+        "training:attempt", args=[exam.code, 1]
+    )
     page = phone.get(started["Location"]).content.decode()
     assert page.count("<fieldset") == 5 and 'data-deadline="' in page and "training/exam.js" in page
     url = reverse("training:attempt-answer", args=[exam.code, 1])
     for code in ["S1", "S2", "M1", "M2"]:
-        assert post_json(phone, url, {"question": code, "choice": RIGHT[code[0]], "answered_at": timezone.now().isoformat()})["saved"]
-    assert post_json(phone, url, {"question": "S4", "choice": "B"}) | {"status": 0} == {"error": "该题不在您的试卷中", "status": 0}
+        assert post_json(
+            phone,
+            url,
+            {"question": code, "choice": RIGHT[code[0]], "answered_at": timezone.now().isoformat()},
+        )["saved"]
+    assert post_json(phone, url, {"question": "S4", "choice": "B"}) | {"status": 0} == {
+        "error": "该题不在您的试卷中",
+        "status": 0,
+    }
     # Reloading the page shows what was saved.
     assert 'value="C" checked' in phone.get(started["Location"]).content.decode()
     # Another cadre cannot write into this attempt: it has none of its own.
@@ -80,7 +110,9 @@ def test_an_attempt_left_open_is_scored_when_its_page_is_opened_after_the_deadli
     phone = tr.personas.client("paired_cadre")
     phone.post(reverse("training:exam-start", args=[exam.code]))
     attempt = Attempt.objects.get()
-    post_json(phone, reverse("training:attempt-answer", args=[exam.code, 1]), {"question": "S1", "choice": "B"})
+    post_json(
+        phone, reverse("training:attempt-answer", args=[exam.code, 1]), {"question": "S1", "choice": "B"}
+    )
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - dt.timedelta(minutes=5))
     response = phone.get(reverse("training:attempt", args=[exam.code, 1]), follow=True)
     assert "超时自动交卷" in response.content.decode()
@@ -99,11 +131,17 @@ def test_the_exam_form_creates_a_random_exam_and_reports_bad_rules(tr: Tr) -> No
     office = tr.personas.client("office_staff")
     now = timezone.localtime()
     data = {
-        "code": "KS9", "title": "十一月政策考试", "area": tr.county.county.code,
-        "opens_at": now.strftime("%Y-%m-%dT%H:%M"), "closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-        "time_limit_minutes": "20", "pass_mark": "60", "max_attempts": "2", "paper_kind": "random",
+        "code": "KS9",
+        "title": "十一月政策考试",
+        "area": tr.county.county.code,
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "time_limit_minutes": "20",
+        "pass_mark": "60",
+        "max_attempts": "2",
+        "paper_kind": "random",
         "draw_rule": "精准扶贫：2\n小额信贷:9",
-    }  # fmt: skip
+    }
     body = office.post(reverse("training:exam-create"), data).content.decode()
     assert "题库题目不足：小额信贷（需9题，题库仅有3题）" in body and not Exam.objects.exists()
     data["draw_rule"] = "精准扶贫：2\n小额信贷:1"

@@ -16,7 +16,12 @@ from fupin.core.exceptions import ApplicationError, ConflictError, PermissionDen
 from fupin.core.models import ChangeLog
 from fupin.training.models import Attendance, SignInMethod, Training, TrainingKind
 from fupin.training.selectors.trainings import Period, coverage, training_list
-from fupin.training.services.trainings import attendance_sign_in, attendances_mark, training_create, training_update
+from fupin.training.services.trainings import (
+    attendance_sign_in,
+    attendances_mark,
+    training_create,
+    training_update,
+)
 from fupin.training.tests.conftest import Tr
 
 D = dt.date
@@ -33,11 +38,15 @@ def test_the_county_office_holds_trainings_anywhere_in_the_county(tr: Tr, person
         organiser=tr.county.office_unit, kind=TrainingKind.CLASSROOM, area=tr.county.village_b1,
     )  # fmt: skip
     assert training.area_code == tr.county.village_b1.code and training.sign_in_token
-    assert ChangeLog.objects.filter(object_type="training.training", object_id=training.pk, action="create").exists()
+    assert ChangeLog.objects.filter(
+        object_type="training.training", object_id=training.pk, action="create"
+    ).exists()
 
 
 def test_a_town_holds_trainings_only_in_its_town_and_others_not_at_all(tr: Tr) -> None:
-    args = dict(topic="政策", day=D(2019, 11, 5), place="镇政府", organiser=tr.county.town_a_gov, kind="classroom")
+    args = dict(
+        topic="政策", day=D(2019, 11, 5), place="镇政府", organiser=tr.county.town_a_gov, kind="classroom"
+    )
     training_create(actor=SYSTEM, scope=tr.scope("town_official"), area=tr.county.village_a1, **args)  # type: ignore[arg-type]
     for persona, area in [
         ("town_official", tr.county.town_b),
@@ -58,18 +67,30 @@ def test_bad_input_is_refused_field_by_field_and_nothing_written(tr: Tr) -> None
             actor=SYSTEM, scope=tr.scope("office_staff"), topic=" ", day=D(2019, 11, 5), place="",
             organiser=tr.county.office_unit, kind="nonsense", area=tr.county.county,
         )  # fmt: skip
-    assert refused.value.field_errors == {"topic": "请填写培训主题", "place": "请填写培训地点", "kind": "培训形式无效"}
+    assert refused.value.field_errors == {
+        "topic": "请填写培训主题",
+        "place": "请填写培训地点",
+        "kind": "培训形式无效",
+    }
     assert not Training.objects.exists()
 
 
 def test_an_edit_with_a_stale_version_is_refused(tr: Tr) -> None:
     training = tr.training()
     fields = dict(
-        day=training.date, place="县会议中心", organiser=tr.county.office_unit, kind="classroom", area=tr.county.county
+        day=training.date,
+        place="县会议中心",
+        organiser=tr.county.office_unit,
+        kind="classroom",
+        area=tr.county.county,
     )
-    training_update(actor=SYSTEM, scope=tr.scope("office_staff"), training=training, version=1, topic="新主题", **fields)  # type: ignore[arg-type]
+    training_update(
+        actor=SYSTEM, scope=tr.scope("office_staff"), training=training, version=1, topic="新主题", **fields
+    )  # type: ignore[arg-type]
     with pytest.raises(ConflictError):
-        training_update(actor=SYSTEM, scope=tr.scope("office_staff"), training=training, version=1, topic="再改", **fields)  # type: ignore[arg-type]
+        training_update(
+            actor=SYSTEM, scope=tr.scope("office_staff"), training=training, version=1, topic="再改", **fields
+        )  # type: ignore[arg-type]
     training.refresh_from_db()
     assert (training.topic, training.place, training.version) == ("新主题", "县会议中心", 2)
 
@@ -94,13 +115,20 @@ def test_sign_in_with_the_qr_code_counts_once_and_a_wrong_code_or_day_is_refused
 def test_the_organiser_marks_cadres_and_an_unknown_code_marks_nobody(tr: Tr) -> None:
     training = tr.training()
     with pytest.raises(ApplicationError, match="干部编号不存在：G404"):
-        attendances_mark(actor=SYSTEM, scope=tr.scope("office_staff"), training=training, cadre_codes=["G3", "G404"])
+        attendances_mark(
+            actor=SYSTEM, scope=tr.scope("office_staff"), training=training, cadre_codes=["G3", "G404"]
+        )
     assert not Attendance.objects.exists()
     added = attendances_mark(
         actor=SYSTEM, scope=tr.scope("office_staff"), training=training, cadre_codes=["G3", "G4", "G3"]
     )
     assert added == 2
-    assert attendances_mark(actor=SYSTEM, scope=tr.scope("office_staff"), training=training, cadre_codes=["G4", "G5"]) == 1
+    assert (
+        attendances_mark(
+            actor=SYSTEM, scope=tr.scope("office_staff"), training=training, cadre_codes=["G4", "G5"]
+        )
+        == 1
+    )
     with pytest.raises(PermissionDenied):
         attendances_mark(actor=SYSTEM, scope=tr.scope("paired_cadre"), training=training, cadre_codes=["G3"])
     assert Attendance.objects.filter(training=training).count() == 3
