@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from fupin.conftest import SYSTEM
 from fupin.training.models import Answer, Attempt, Exam, Question
+from fupin.training.services.exams import attempt_start, attempt_submit
 from fupin.training.tests.conftest import RIGHT, Tr
 
 PERSONAS = [
@@ -148,3 +151,21 @@ def test_the_exam_form_creates_a_random_exam_and_reports_bad_rules(tr: Tr) -> No
     assert office.post(reverse("training:exam-create"), data).status_code == 302
     assert Exam.objects.get().draw_rule == {"精准扶贫": 2, "小额信贷": 1}
     assert Question.objects.count() == 10
+
+
+def test_list_pages_cost_a_fixed_number_of_queries(tr: Tr, django_assert_max_num_queries: Any) -> None:
+    for n in range(25):
+        tr.training(f"培训{n}", attendees=("G1", "G3"))
+    exam = tr.exam()
+    for code in ["G1", "G2", "G3"]:
+        attempt = attempt_start(actor=SYSTEM, exam=exam, cadre=tr.cadre(code))
+        attempt_submit(actor=SYSTEM, attempt=attempt, cadre=attempt.cadre)
+    client = tr.personas.client("office_staff")
+    for url in [
+        reverse("training:training-list") + "?year=2019",
+        reverse("training:coverage") + "?year=2019",
+        reverse("training:exam-detail", args=[exam.code]),
+        reverse("api-training-list"),
+    ]:
+        with django_assert_max_num_queries(25):
+            assert client.get(url).status_code == 200
