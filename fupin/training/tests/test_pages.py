@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fupin.conftest import SYSTEM
-from fupin.training.models import Answer, Attempt, Exam, Question
+from fupin.training.models import Answer, Attempt, Exam, Question, Training
 from fupin.training.services.exams import attempt_start, attempt_submit
 from fupin.training.tests.conftest import RIGHT, Tr
 
@@ -169,3 +169,34 @@ def test_list_pages_cost_a_fixed_number_of_queries(tr: Tr, django_assert_max_num
     ]:
         with django_assert_max_num_queries(25):
             assert client.get(url).status_code == 200
+
+
+def test_the_training_forms_create_edit_and_refuse_a_stale_edit(tr: Tr) -> None:
+    town = tr.personas.client("town_official")
+    data = {
+        "topic": "产业补助申报培训",
+        "date": "2019-11-12",
+        "place": "兴州街道会议室",
+        "organiser": "U4",
+        "kind": "topic",
+        "area": tr.county.town_b.code,
+        "notes": "",
+    }
+    refused = town.post(reverse("training:training-create"), data).content.decode()
+    assert "您无权在该区划组织培训" in refused and not Training.objects.exists()
+    data["area"] = tr.county.village_a1.code
+    created = town.post(reverse("training:training-create"), data)
+    training = Training.objects.get()
+    assert created["Location"] == reverse("training:training-detail", args=[training.code])
+    edit = reverse("training:training-edit", args=[training.code])
+    assert town.post(edit, data | {"place": "石门沟村委会", "version": "1"}).status_code == 302
+    stale = town.post(edit, data | {"place": "黄家坝村委会", "version": "1"}).content.decode()
+    assert "该记录已被他人修改" in stale
+    training.refresh_from_db()
+    assert (training.place, training.version) == ("石门沟村委会", 2)
+    assert tr.personas.client("paired_cadre").get(edit).status_code == 404  # not its training
+    tr.training("县级培训", attendees=("G5",))
+    county_training = Training.objects.get(topic="县级培训")
+    # The town sees the county's training its cadre attended, but may not edit it.
+    assert town.get(reverse("training:training-detail", args=[county_training.code])).status_code == 200
+    assert town.get(reverse("training:training-edit", args=[county_training.code])).status_code == 403

@@ -95,6 +95,8 @@ def _visible(request: HttpRequest, code: str) -> Training:
 def training_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     scope = staff_scope(request)
     training = _visible(request, code)
+    if not may_run_trainings_in(scope, training.area_code):
+        raise PermissionDenied("您无权修改该培训")
     initial = {
         "topic": training.topic,
         "date": training.date,
