@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fupin.duty",
     "fupin.fieldwork",
     "fupin.rectification",
+    "fupin.training",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",

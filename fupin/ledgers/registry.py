@@ -13,6 +13,7 @@ from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
+from fupin.ledgers.definitions.training import QuestionsLedger
 
 LEDGERS: dict[str, Ledger] = {
     ledger.name: ledger
@@ -28,6 +29,7 @@ LEDGERS: dict[str, Ledger] = {
         LeaderTownsLedger(),
         CheckInsLedger(),
         ProblemsLedger(),
+        QuestionsLedger(),
     )
 }
 

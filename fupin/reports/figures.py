@@ -19,6 +19,7 @@ from fupin.duty.figures import duty_section
 from fupin.fieldwork.figures import fieldwork_section
 from fupin.rectification.figures import rectification_section
 from fupin.registry.figures import registry_section, statuses_as_of
+from fupin.training.figures import training_section
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -70,4 +71,7 @@ def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[s
         "duty": duty_section(area.code, as_of_date, statuses),
         "fieldwork": fieldwork_section(area, year, month_number, as_of_date),
         "rectification": rectification_section(area.code, as_of_date),
+        "training": training_section(
+            area.code, dt.date(year, month_number, 1), last_day_of(year, month_number), as_of_date
+        ),
     }

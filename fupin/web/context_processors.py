@@ -13,6 +13,7 @@ from fupin.core.roles import Role
 from fupin.core.scope import Scope, scope_of
 from fupin.fieldwork.selectors.compliance import compliance_cadres_q, unread_reminder_count
 from fupin.rectification.selectors.board import unread_notice_count
+from fupin.training.selectors.cadres import sees_coverage
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,18 @@ def _rectification(scope: Scope) -> list[Entry]:
     return entries
 
 
+def _training(scope: Scope) -> list[Entry]:
+    entries: list[Entry] = [("政策培训", "training:training-list")]
+    if sees_coverage(scope):
+        entries.append(("培训覆盖", "training:coverage"))
+    entries.append(("政策考试", "training:exam-list"))
+    if scope.cadre_id is not None:
+        entries.append(("我的考试", "training:exam-mine"))
+    if scope.can_manage:
+        entries.append(("题库", "training:question-list"))
+    return entries
+
+
 def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.is_public:
         return []
@@ -101,6 +114,7 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
         ("帮扶责任", [("帮扶责任", "duty:coverage")]),
         ("驻村帮扶", _fieldwork(scope)),
         ("问题整改", _rectification(scope)),
+        ("培训考试", _training(scope)),
         ("管理", admin),
     ]
 

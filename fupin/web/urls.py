@@ -9,6 +9,7 @@ from fupin.fieldwork import api as fieldwork_api
 from fupin.people import api as people_api
 from fupin.registry import api as registry_api
 from fupin.reports import api as reports_api
+from fupin.training import api as training_api
 from fupin.web import views
 
 api_patterns: list[URLPattern | URLResolver] = [
@@ -25,6 +26,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include(registry_api.urlpatterns)),
     path("", include(duty_api.urlpatterns)),
     path("", include(reports_api.urlpatterns)),
+    path("", include(training_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -44,4 +46,5 @@ urlpatterns = [
     path("", include("fupin.duty.urls")),
     path("", include("fupin.fieldwork.urls")),
     path("", include("fupin.rectification.urls")),
+    path("", include("fupin.training.urls")),
 ]

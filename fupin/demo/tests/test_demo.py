@@ -100,6 +100,13 @@ def test_demo_registry_imports_and_its_logins_see_their_own_part() -> None:
     document = figures_document(Area.objects.get(code="610727000000"), "2019-11")
     assert document["duty"]["poor_households_unpaired"] >= 1
     assert document["duty"]["villages_with_first_secretary"] == 108
+    # The seed's 2,600余人次 of policy training by November and 7,500余 exam results (every cadre
+    # sat the county exam, those who failed sat it again).
+    training = document["training"]
+    assert 2600 <= training["person_times_ytd"] <= 2700
+    assert 7500 <= training["exam_results"] <= 7700
+    assert training["cadres_examined"] == Cadre.objects.count()
+    assert 0.85 <= training["cadres_passed"] / training["cadres_examined"] <= 0.95
     client = Client()
     client.login(username="cadre", password="fupin2019")
     cadre = Cadre.objects.get(user__username="cadre")

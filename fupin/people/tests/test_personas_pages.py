@@ -67,15 +67,16 @@ _EVERY_STAFF = [
     "registry:monitoring-list", "duty:coverage", "fieldwork:checkin-mine", "fieldwork:leave-mine",
     "fieldwork:research-list", "fieldwork:diary-list", "rectification:problem-list",
     "rectification:responsibility-list", "rectification:task-list", "rectification:checklist-list",
-    "rectification:notices", "api-docs",
+    "rectification:notices", "api-docs", "training:training-list", "training:exam-list",
 ]  # fmt: skip
 _HAS_CADRE = [
+    "training:exam-mine",
     "fieldwork:checkin",
     "fieldwork:compliance-mine",
     "fieldwork:town-stay-mine",
     "fieldwork:reminders",
 ]
-_SEES_BOARD = ["fieldwork:compliance", "fieldwork:checkin-list"]
+_SEES_BOARD = ["fieldwork:compliance", "fieldwork:checkin-list", "training:coverage"]
 _AREA_WIDE = [
     *_SEES_BOARD, "fieldwork:leave-list", "fieldwork:town-stay-board", "rectification:board",
     "rectification:intake-list", "rectification:intake-incoming",
@@ -83,7 +84,7 @@ _AREA_WIDE = [
 _APPROVES = ["fieldwork:leave-approvals", "rectification:poster-list"]
 _MANAGES = [
     *_AREA_WIDE, *_APPROVES, "rectification:group-suggestions", "rectification:categories",
-    "rectification:webhook-app-list", "ledgers:index", "areas:settings",
+    "rectification:webhook-app-list", "ledgers:index", "areas:settings", "training:question-list",
 ]  # fmt: skip
 NAV = {
     "county_admin": [*_EVERY_STAFF, *_MANAGES, "people:account-list"],

@@ -15,6 +15,7 @@ from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.fieldwork import demo_checkins, demo_month
 from fupin.demo.rectification import demo_problems_import
+from fupin.demo.training import demo_exam, demo_questions_import, demo_trainings
 from fupin.fieldwork.models import CheckIn
 from fupin.ledgers.base import ImportContext
 from fupin.ledgers.services import ledger_import_files
@@ -52,6 +53,9 @@ class Command(BaseCommand):
                 raise CommandError("演示数据未通过校验：\n" + "\n".join(str(e) for e in outcome.errors[:20]))
             create_demo_accounts(COUNTY_CODE)
             outcome.reports.extend(demo_problems_import(county, options["seed"], context))
+            outcome.reports.append(demo_questions_import(context))
+            person_times = demo_trainings(options["seed"], context.actor)
+            attempts, passed = demo_exam(options["seed"], context.actor)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         first, _ = demo_month()
@@ -59,6 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"驻村打卡（{first:%Y年%m月}）：{CheckIn.objects.count()} 条，其中无效 {invalid} 条"
         )
+        self.stdout.write(f"政策培训：{person_times} 人次；政策知识考试：{attempts} 份答卷，{passed} 人及格")
         self.stdout.write(
             f"演示县已生成（种子 {options['seed']}，用时 {time.monotonic() - started:.1f} 秒）。"
         )
