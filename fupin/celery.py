@@ -23,4 +23,9 @@ app.conf.beat_schedule = {
         "task": "fupin.rectification.escalate_problems",
         "schedule": crontab(hour=7, minute=30),
     },
+    # A cadre who closed the exam page without handing in still gets a score soon after the time runs out.
+    "training-close-expired-attempts": {
+        "task": "fupin.training.close_expired_attempts",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -285,3 +285,17 @@ def test_the_exams_close_command_scores_what_was_left_open(tr: Tr) -> None:
     assert "已为 1 份超时答卷评分" in out.getvalue()
     attempt.refresh_from_db()
     assert (attempt.timed_out, attempt.score) == (True, Decimal("100.0"))
+
+
+def test_the_beat_task_scores_what_was_left_open_once(tr: Tr) -> None:
+    from fupin.celery import app
+    from fupin.training.tasks import CLOSE_EXPIRED_TASK, close_expired_attempts
+
+    assert app.conf.beat_schedule["training-close-expired-attempts"]["task"] == CLOSE_EXPIRED_TASK
+    attempt = attempt_start(actor=SYSTEM, exam=tr.exam(), cadre=tr.cadre("G3"))
+    answer_all(attempt)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - dt.timedelta(minutes=1))
+    assert close_expired_attempts.delay().get() == 1
+    assert close_expired_attempts.delay().get() == 0
+    attempt.refresh_from_db()
+    assert attempt.timed_out and attempt.score == Decimal("100.0")
