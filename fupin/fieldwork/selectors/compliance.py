@@ -28,6 +28,7 @@ from fupin.areas.selectors import county_setting
 from fupin.core import areacode
 from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import Scope
+from fupin.duty.belonging import cadres_of_area
 from fupin.duty.models import LeaderTown, Pairing, WorkTeamMember, active_on
 from fupin.fieldwork.models import CheckIn, CheckInKind, Reminder
 from fupin.people.models import Cadre, CadreCategory
@@ -189,35 +190,6 @@ def _valid_day_bits(window: Period) -> Iterator[tuple[int, str, int]]:
         yield cadre_id, kind, 1 << (day - window.start).days
 
 
-def cadres_of_area(area: Area, as_of: dt.date) -> Q:
-    """figures.md: a cadre belongs to an area when the area is the county (here: the cadre's unit, or
-    its parent unit, lies in the county), or when it has an assignment active on `as_of` to a
-    household, village or town inside the area."""
-    prefix = areacode.prefix_of(area.code)
-    assigned = (
-        Q(
-            pk__in=Pairing.objects.filter(active_on(as_of), household__area_code__startswith=prefix).values(
-                "cadre_id"
-            )
-        )
-        | Q(
-            pk__in=WorkTeamMember.objects.filter(active_on(as_of), village__code__startswith=prefix).values(
-                "cadre_id"
-            )
-        )
-        | Q(
-            pk__in=LeaderTown.objects.filter(active_on(as_of), town__code__startswith=prefix).values(
-                "cadre_id"
-            )
-        )
-    )
-    if area.level == areacode.COUNTY:
-        return (
-            assigned | Q(unit__area__code__startswith=prefix) | Q(unit__parent__area__code__startswith=prefix)
-        )
-    return assigned
-
-
 @dataclass(frozen=True)
 class CadreCompliance:
     cadre_id: int
@@ -252,7 +224,7 @@ def judged_cadres(area: Area, rules: Sequence[QuotaRule], as_of: dt.date) -> Que
     holds_a_rule = Q()
     for rule in rules:
         holds_a_rule |= Q(categories__contains=f",{rule.category},")
-    return Cadre.objects.filter(cadres_of_area(area, as_of), holds_a_rule)
+    return Cadre.objects.filter(cadres_of_area(area.code, as_of), holds_a_rule)
 
 
 def compliance(

@@ -1,4 +1,5 @@
-"""Which cadres belong to an area, and who may run trainings and exams there."""
+"""Which cadres work in an area, and who may run trainings and exams there. (Which cadres belong to
+an area by the figures' rule is fupin.duty.belonging.cadres_of_area.)"""
 
 from __future__ import annotations
 
@@ -9,42 +10,9 @@ from django.db.models import Q
 from fupin.core import areacode
 from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import Scope
-from fupin.duty.models import LeaderTown, Pairing, WorkTeamMember, active_on
+from fupin.duty.belonging import assigned_in, cadres_of_area
 
-
-def assigned_in(prefix: str, as_of: dt.date) -> Q:
-    """Cadres with an assignment active on `as_of` to a household, village or town under `prefix`."""
-    return (
-        Q(
-            pk__in=Pairing.objects.filter(active_on(as_of), household__area_code__startswith=prefix).values(
-                "cadre_id"
-            )
-        )
-        | Q(
-            pk__in=WorkTeamMember.objects.filter(active_on(as_of), village__code__startswith=prefix).values(
-                "cadre_id"
-            )
-        )
-        | Q(
-            pk__in=LeaderTown.objects.filter(active_on(as_of), town__code__startswith=prefix).values(
-                "cadre_id"
-            )
-        )
-    )
-
-
-def cadres_of_area(area_code: str, as_of: dt.date) -> Q:
-    """figures.md: a cadre belongs to an area when the area is the county (a cadre of the county:
-    its unit, or its unit's parent, lies in the county), or when it has an assignment active on
-    `as_of` to a household, village or town inside the area."""
-    prefix = areacode.prefix_of(area_code)
-    if areacode.level_of(area_code) in {areacode.PROVINCE, areacode.CITY, areacode.COUNTY}:
-        return (
-            assigned_in(prefix, as_of)
-            | Q(unit__area__code__startswith=prefix)
-            | Q(unit__parent__area__code__startswith=prefix)
-        )
-    return assigned_in(prefix, as_of)
+__all__ = ["cadres_of_area", "cadres_working_in", "may_run_exams_in", "may_run_trainings_in", "sees_coverage"]
 
 
 def cadres_working_in(area_code: str, as_of: dt.date) -> Q:
