@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fupin.duty",
     "fupin.fieldwork",
     "fupin.rectification",
+    "fupin.indicators",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",
