@@ -84,15 +84,17 @@ def indicator_row(
     values = actual.get(indicator.pk, {})
     this = {code: values.get(code, {}).get(year, {}) for code in areas}
     last = {code: values.get(code, {}).get(year - 1, {}) for code in areas}
-    common = {
-        "area_aggregation": indicator.area_aggregation,
-        "period_aggregation": indicator.period_aggregation,
-        "period_type": data_set.period_type,
-        "reporting_areas": list(areas),
-        "month": month,
-    }
-    figure = c.ytd(by_area=this, **common)
-    last_year = c.ytd(by_area=last, **common)
+    def figure_of(by_area: dict[str, dict[int, Decimal]]) -> c.Figure:
+        return c.ytd(
+            area_aggregation=indicator.area_aggregation,
+            period_aggregation=indicator.period_aggregation,
+            period_type=data_set.period_type,
+            by_area=by_area,
+            reporting_areas=list(areas),
+            month=month,
+        )
+
+    figure, last_year = figure_of(this), figure_of(last)
     planned = plans.get(indicator.pk, {})
     plan = c.plan_of(
         area_aggregation=indicator.area_aggregation,

@@ -82,7 +82,9 @@ def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def make_indicator(code: str, name: str, unit: str, how: str, *, value_type: str = ValueType.NUMBER, **extra: Any) -> Indicator:
+def make_indicator(
+    code: str, name: str, unit: str, how: str, *, value_type: str = ValueType.NUMBER, **extra: Any
+) -> Indicator:
     return indicator_create(
         actor=SYSTEM,
         scope=EVERYTHING,
@@ -99,8 +101,24 @@ def make_indicator(code: str, name: str, unit: str, how: str, *, value_type: str
 @pytest.fixture
 def ind(personas: Personas) -> Ind:
     income = make_indicator("CJ01", "村集体经济收入", "万元", PeriodAggregation.FLOW, order=1)
-    jobs = make_indicator("CJ02", "公益岗位在岗人数", "人", PeriodAggregation.STOCK, value_type=ValueType.INTEGER, decimals=0, order=2)
-    households = make_indicator("CJ03", "脱贫劳动力人数", "人", PeriodAggregation.STOCK, value_type=ValueType.INTEGER, decimals=0, order=3)
+    jobs = make_indicator(
+        "CJ02",
+        "公益岗位在岗人数",
+        "人",
+        PeriodAggregation.STOCK,
+        value_type=ValueType.INTEGER,
+        decimals=0,
+        order=2,
+    )
+    households = make_indicator(
+        "CJ03",
+        "脱贫劳动力人数",
+        "人",
+        PeriodAggregation.STOCK,
+        value_type=ValueType.INTEGER,
+        decimals=0,
+        order=3,
+    )
     output = make_indicator("NY01", "农业总产值", "万元", PeriodAggregation.FLOW, order=10)
     village_set = data_set_create(
         actor=SYSTEM,
@@ -112,7 +130,14 @@ def ind(personas: Personas) -> Ind:
         indicators=[income, jobs, households],
     )
     # Public-welfare jobs go to labourers lifted out of poverty: never more jobs than such labourers.
-    rule_create(actor=SYSTEM, scope=EVERYTHING, data_set=village_set, left=jobs, operator=RuleOperator.LE, right=households)
+    rule_create(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        data_set=village_set,
+        left=jobs,
+        operator=RuleOperator.LE,
+        right=households,
+    )
     town_set = data_set_create(
         actor=SYSTEM,
         scope=EVERYTHING,

@@ -12,7 +12,9 @@ FLOW, STOCK, AVG = PeriodAggregation.FLOW, PeriodAggregation.STOCK, PeriodAggreg
 MONTH = PeriodType.MONTH
 
 
-def ytd(how: str, by_area: dict[str, dict[int, Decimal]], month: int, *, across: str = AreaAggregation.SUM) -> c.Figure:
+def ytd(
+    how: str, by_area: dict[str, dict[int, Decimal]], month: int, *, across: str = AreaAggregation.SUM
+) -> c.Figure:
     return c.ytd(
         area_aggregation=across,
         period_aggregation=how,
@@ -97,5 +99,7 @@ def test_growth_compares_complete_years_only() -> None:
 
 def test_plan_of_an_area_is_its_own_else_the_sum_of_its_reporting_areas() -> None:
     assert c.plan_of(area_aggregation=AreaAggregation.SUM, own=D(9), reporting_plans={"A": D(1)}) == D(9)
-    assert c.plan_of(area_aggregation=AreaAggregation.SUM, own=None, reporting_plans={"A": D(1), "B": D(2)}) == D(3)
+    assert c.plan_of(
+        area_aggregation=AreaAggregation.SUM, own=None, reporting_plans={"A": D(1), "B": D(2)}
+    ) == D(3)
     assert c.plan_of(area_aggregation=AreaAggregation.SUM, own=None, reporting_plans={}) is None
