@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include("fupin.duty.urls")),
     path("", include("fupin.fieldwork.urls")),
     path("", include("fupin.rectification.urls")),
+    path("", include("fupin.indicators.urls")),
     path("api/", include(api_patterns)),
 ]

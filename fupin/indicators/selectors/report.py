@@ -84,6 +84,7 @@ def indicator_row(
     values = actual.get(indicator.pk, {})
     this = {code: values.get(code, {}).get(year, {}) for code in areas}
     last = {code: values.get(code, {}).get(year - 1, {}) for code in areas}
+
     def figure_of(by_area: dict[str, dict[int, Decimal]]) -> c.Figure:
         return c.ytd(
             area_aggregation=indicator.area_aggregation,

@@ -1,0 +1,102 @@
+"""Forms of the indicator pages: the data-entry form (one value and comment per indicator), and the
+key-project forms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from fupin.core.web import DateInput, StyledForm
+from fupin.indicators.models import DataValue, Indicator, Industry, ValueType
+from fupin.indicators.services.entry import Entry
+from fupin.indicators.validation import field_name
+
+
+def comment_name(indicator: Indicator) -> str:
+    return f"c_{indicator.code}"
+
+
+class EntryForm(StyledForm):
+    """One number and one comment per indicator of the data set, and the report's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, indicators: Sequence[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            label = f"{indicator.name}（{indicator.unit}）" if indicator.unit else indicator.name
+            self.fields[field_name(indicator)] = forms.DecimalField(
+                label=label,
+                required=False,
+                max_digits=18,
+                decimal_places=4,
+                error_messages={"invalid": f"“{indicator.name}”应为数字"},
+                widget=forms.TextInput(
+                    attrs={"inputmode": "integer" if indicator.value_type == ValueType.INTEGER else "decimal"}
+                ),
+            )
+            self.fields[comment_name(indicator)] = forms.CharField(
+                label=f"{indicator.name}说明", required=False, max_length=500
+            )
+
+    @classmethod
+    def initial_of(
+        cls, indicators: Sequence[Indicator], values: Sequence[DataValue], version: int
+    ) -> dict[str, Any]:
+        by_indicator = {value.indicator_id: value for value in values}
+        initial: dict[str, Any] = {"version": version}
+        for indicator in indicators:
+            value = by_indicator.get(indicator.pk)
+            if value is not None:
+                initial[field_name(indicator)] = shown(value.value, indicator.decimals)
+                initial[comment_name(indicator)] = value.comment
+        return initial
+
+    def entries(self) -> dict[str, Entry]:
+        data = self.cleaned_data
+        return {
+            i.code: Entry(data.get(field_name(i)), (data.get(comment_name(i)) or "").strip())
+            for i in self.indicators
+        }
+
+    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField]]:
+        return [(i, self[field_name(i)], self[comment_name(i)]) for i in self.indicators]
+
+
+def shown(value: Decimal, places: int) -> str:
+    return f"{value:.{places}f}"
+
+
+class ProgressForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月份", min_value=1, max_value=12)
+    completed_investment = forms.DecimalField(
+        label="当月完成投资（万元）", max_digits=14, decimal_places=2, min_value=0
+    )
+    progress = forms.CharField(label="形象进度", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class MilestoneForm(StyledForm):
+    name = forms.CharField(label="节点名称", max_length=200)
+    planned_date = forms.DateField(label="计划日期", widget=DateInput)
+    notes = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MilestoneDoneForm(StyledForm):
+    completed_date = forms.DateField(label="完成日期", widget=DateInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PhotoForm(StyledForm):
+    photo = forms.FileField(label="节点照片")
+
+
+class ProjectFilterForm(StyledForm):
+    area = forms.CharField(label="区划代码", required=False)
+    industry = forms.ChoiceField(label="行业", required=False, choices=[("", "全部行业"), *Industry.choices])
+    unit = forms.CharField(label="责任单位编码", required=False)
