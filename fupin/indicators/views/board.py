@@ -30,7 +30,7 @@ NOT_VIEWER = "指标报表看板仅对县、乡镇两级账号开放"
 
 def _viewer(request: HttpRequest) -> Scope:
     scope = staff_scope(request)
-    if not (scope.is_area_wide or scope.is_everything or scope.root_area_code):
+    if not (scope.is_area_wide or scope.is_everything):
         raise PermissionDenied(NOT_VIEWER)
     return scope
 
