@@ -15,12 +15,23 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from fupin.areas.models import Area
 from fupin.core.audit import Actor, change_entry, record_changes
 from fupin.core.bulk import UpsertResult
 from fupin.core.models import ChangeAction
-from fupin.indicators.models import DataSet, DataValue, Indicator, PeriodType, Report, ReportStatus, ValueKind
+from fupin.indicators.models import (
+    DataSet,
+    DataValue,
+    Indicator,
+    PeriodType,
+    Report,
+    ReportAction,
+    ReportEvent,
+    ReportStatus,
+    ValueKind,
+)
 
 LOCKED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -153,3 +164,39 @@ def _touch_reports(rows: Sequence[ValueRow], keys: set[tuple[int, int, str, int,
         ],
         batch_size=2000,
     )
+
+
+@transaction.atomic
+def reports_settle(*, actor: Actor, reports: Sequence[Report], status: str, approved_level: str = "") -> int:
+    """Set the approval state of many reports at once (the demo county's months already reported
+    and approved), with a change-log row and a ReportEvent for each, as the one-by-one services
+    leave them."""
+    now = timezone.now()
+    log, events = [], []
+    for report in reports:
+        before = report.audit_snapshot()
+        report.status, report.approved_level, report.version = status, approved_level, report.version + 1
+        if status != ReportStatus.OPEN and report.submitted_at is None:
+            report.submitted_at = now
+        log.append(
+            change_entry(
+                actor, report, action=ChangeAction.UPDATE, before=before, after=report.audit_snapshot()
+            )
+        )
+        action = ReportAction.APPROVE if status == ReportStatus.APPROVED else ReportAction.SUBMIT
+        events.append(
+            ReportEvent(
+                report=report,
+                action=action,
+                level=approved_level,
+                actor=actor.user,
+                actor_name=actor.name,
+                at=now,
+            )
+        )
+    Report.objects.bulk_update(
+        list(reports), ["status", "approved_level", "version", "submitted_at"], batch_size=2000
+    )
+    ReportEvent.objects.bulk_create(events, batch_size=2000)
+    record_changes(log)
+    return len(reports)

@@ -14,6 +14,7 @@ from fupin.core.scope import Scope
 from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.fieldwork import demo_checkins, demo_month
+from fupin.demo.indicators import demo_indicators
 from fupin.demo.rectification import demo_problems_import
 from fupin.fieldwork.models import CheckIn
 from fupin.ledgers.base import ImportContext
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 raise CommandError("演示数据未通过校验：\n" + "\n".join(str(e) for e in outcome.errors[:20]))
             create_demo_accounts(COUNTY_CODE)
             outcome.reports.extend(demo_problems_import(county, options["seed"], context))
+            indicators = demo_indicators(options["seed"], context.actor, context.scope)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         first, _ = demo_month()
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"驻村打卡（{first:%Y年%m月}）：{CheckIn.objects.count()} 条，其中无效 {invalid} 条"
         )
+        self.stdout.write(f"指标数据：{indicators['values']} 条；重点项目：{indicators['projects']} 个")
         self.stdout.write(
             f"演示县已生成（种子 {options['seed']}，用时 {time.monotonic() - started:.1f} 秒）。"
         )
