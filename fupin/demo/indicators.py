@@ -235,9 +235,7 @@ def _projects(actor: Actor, scope: Scope, rng: random.Random) -> None:
             scope=scope,
             code=code,
             name=name,
-            industry=Industry.INDUSTRY
-            if "乌鸡" not in name and "食用菌" not in name
-            else Industry.AGRICULTURE,
+            industry=Industry.INDUSTRY,  # the seed: 10个工业重点项目
             owner_unit=units.get(unit, fallback),
             area=rng.choice([county, *towns[:6]]),
             start_date=dt.date(2019, 1, 1),
