@@ -49,6 +49,11 @@ def parse_period(cell: Any) -> tuple[int, str, int]:
     return year, PeriodType.YEAR, 0
 
 
+def shown_period(parsed: tuple[int, str, int]) -> str:
+    year, period_type, period = parsed
+    return period_label(period_type, year, period)
+
+
 class IndicatorValuesLedger(Ledger):
     name = "indicator-values"
     title = "指标数据"
@@ -85,7 +90,7 @@ class IndicatorValuesLedger(Ledger):
             errors.add(row.number, "area_code", values["area_code"], "不在您的管辖范围内")
         if values["kind"] == ValueKind.PLAN and values["period"][1] != PeriodType.YEAR:
             errors.add(
-                row.number, "period", period_label(*values["period"]), "年度计划的期间应为年份，如 2019"
+                row.number, "period", shown_period(values["period"]), "年度计划的期间应为年份，如 2019"
             )
         if len(values["comment"] or "") > 500:
             errors.add(row.number, "comment", "", "说明不能超过500个字符")
@@ -106,7 +111,7 @@ class IndicatorValuesLedger(Ledger):
                 errors.add(
                     row.number,
                     "period",
-                    period_label(*row.values["period"]),
+                    shown_period(row.values["period"]),
                     "该期报表已上报或已审核，数据已锁定",
                 )
                 row.refs = {}
@@ -141,7 +146,7 @@ class IndicatorValuesLedger(Ledger):
             errors.add(
                 row.number,
                 "period",
-                period_label(year, period_type, period),
+                shown_period(values["period"]),
                 f"“{data_set.name}”为{data_set.get_period_type_display()}",
             )
             return
