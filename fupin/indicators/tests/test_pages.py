@@ -156,3 +156,19 @@ def test_data_set_export_is_the_ledger_and_only_the_scope(ind: Ind) -> None:
         ["指标编码", "区划代码", "期间", "类型", "数值", "说明"],
         ["CJ01", A1, "2019-11", "实际值", 10, None],
     ]
+
+
+def test_api_serves_the_report_and_the_projects_in_scope(ind: Ind) -> None:
+    for month in (1, 2):
+        ind.enter(ind.county.village_a1, 2019, month, {"CJ02": 4, "CJ03": 9})
+    client = ind.personas.client("town_official")
+    answer = client.get("/api/indicators/report/?year=2019&month=3").json()
+    jobs = next(row for row in answer["indicators"] if row["code"] == "CJ02")
+    assert jobs["ytd"] == 4.0  # a stock: February's value, not 8
+    assert {"area": A1, "period": 3} in jobs["missing"]
+    assert client.get("/api/indicators/report/?area=610727101000&year=2019&month=3").status_code == 404
+    assert (
+        ind.personas.client("work_team").get("/api/indicators/report/?year=2019&month=3").status_code == 403
+    )
+    assert client.get("/api/projects/?year=2019&month=3").json()["projects"] == []
+    assert client.get("/api/projects/").status_code == 400
