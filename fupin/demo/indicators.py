@@ -176,7 +176,13 @@ def _indicator_rows(rng: random.Random, data_sets: dict[str, DataSet]) -> list[V
         )
     rows += _village_rows(rng, cj, indicators, villages)
     for code in ("NY01", "NY02"):
-        for town, plan in zip(towns, split(PLANS[code], [rng.uniform(0.8, 1.2) for _ in towns]), strict=True):
+        # Each town's plan follows its size, so that most towns stand near the county's completion.
+        done = {
+            t.pk: sum(r.value for r in rows if r.indicator.code == code and r.area == t and r.year == YEAR)
+            for t in towns
+        }
+        weights = [float(done[t.pk]) * rng.uniform(0.95, 1.05) for t in towns]
+        for town, plan in zip(towns, split(PLANS[code], weights), strict=True):
             rows.append(ValueRow(ny, indicators[code], town, ValueKind.PLAN, YEAR, 0, plan))
     for code in ("JR01", "SC01"):
         rows.append(ValueRow(xj, indicators[code], county, ValueKind.PLAN, YEAR, 0, PLANS[code]))
