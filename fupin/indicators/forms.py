@@ -100,3 +100,24 @@ class ProjectFilterForm(StyledForm):
     area = forms.CharField(label="区划代码", required=False)
     industry = forms.ChoiceField(label="行业", required=False, choices=[("", "全部行业"), *Industry.choices])
     unit = forms.CharField(label="责任单位编码", required=False)
+
+
+class ProjectForm(StyledForm):
+    code = forms.CharField(label="项目编号", max_length=30)
+    name = forms.CharField(label="项目名称", max_length=200)
+    industry = forms.ChoiceField(label="行业", choices=Industry.choices)
+    owner_unit = forms.CharField(label="责任单位编码", max_length=40)
+    area = forms.CharField(label="所在区划代码", max_length=12)
+    start_date = forms.DateField(label="开工日期", widget=DateInput)
+    end_date = forms.DateField(label="计划竣工日期", required=False, widget=DateInput)
+    total_investment = forms.DecimalField(
+        label="总投资（万元）", max_digits=14, decimal_places=2, min_value=0
+    )
+    description = forms.CharField(label="建设内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlanForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    planned_investment = forms.DecimalField(
+        label="年度计划投资（万元）", max_digits=14, decimal_places=2, min_value=0
+    )

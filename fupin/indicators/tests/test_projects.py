@@ -196,3 +196,49 @@ def test_progress_page_form_and_export(projects: Ind) -> None:
     assert sheet is not None
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[-1] == ["合计", None, None, None, None, 900, 450, "50.0%", None]
+
+
+def _project_post(**changes: str) -> dict[str, str]:
+    data = {
+        "code": "P7",
+        "name": "纳米碳酸钙二期",
+        "industry": "industry",
+        "owner_unit": "U2",
+        "area": "610727100000",
+        "start_date": "2019-04-01",
+        "end_date": "2020-12-31",
+        "total_investment": "8000",
+        "description": "",
+    }
+    return data | changes
+
+
+def test_the_county_office_registers_a_project_and_sets_its_plan_on_the_pages(projects: Ind) -> None:
+    client = projects.personas.client("office_staff")
+    response = client.post(reverse("indicators:project-new"), _project_post())
+    assert response.status_code == 302
+    project = Project.objects.get(code="P7")
+    assert (project.owner_unit.code, project.area_code) == ("U2", "610727100000")
+    client.post(reverse("indicators:project-plan", args=["P7"]), {"year": 2019, "planned_investment": "3000"})
+    assert project.plans.get(year=2019).planned_investment == D(3000)
+
+
+def test_a_bad_project_form_names_the_field_and_saves_nothing(projects: Ind) -> None:
+    client = projects.personas.client("office_staff")
+    body = client.post(
+        reverse("indicators:project-new"), _project_post(owner_unit="NOPE", end_date="2019-01-01")
+    ).content.decode()
+    assert "单位编码不存在" in body
+    body = client.post(
+        reverse("indicators:project-new"), _project_post(end_date="2019-01-01")
+    ).content.decode()
+    assert "计划竣工日期不能早于开工日期" in body
+    assert not Project.objects.filter(code="P7").exists()
+
+
+@pytest.mark.parametrize("persona", ["town_official", "unit_user", "work_team"])
+def test_others_cannot_register_nor_plan(projects: Ind, persona: str) -> None:
+    client = projects.personas.client(persona)
+    assert client.get(reverse("indicators:project-new")).status_code == 403
+    client.post(reverse("indicators:project-plan", args=["P1"]), {"year": 2019, "planned_investment": "1"})
+    assert Project.objects.get(code="P1").plans.get(year=2019).planned_investment == D(600)

@@ -8,12 +8,14 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fupin.areas.models import Area
 from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.web import int_or_none, put_refusal_on_form, staff_scope
@@ -22,8 +24,10 @@ from fupin.indicators.forms import (
     MilestoneDoneForm,
     MilestoneForm,
     PhotoForm,
+    PlanForm,
     ProgressForm,
     ProjectFilterForm,
+    ProjectForm,
 )
 from fupin.indicators.models import Milestone, MilestonePhoto, Project, ProjectProgress
 from fupin.indicators.selectors.projects import (
@@ -33,6 +37,7 @@ from fupin.indicators.selectors.projects import (
     project_visibility_q,
 )
 from fupin.indicators.services import projects as services
+from fupin.people.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,6 +134,8 @@ def _render_detail(request: HttpRequest, project: Project, **forms: Any) -> Http
         "progress_form": forms.get("progress_form") or ProgressForm(initial=initial),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "photo_form": PhotoForm(),
+        "can_plan": services.may_register(scope, project.area),
+        "plan_form": forms.get("plan_form") or PlanForm(initial={"year": year}),
         "today": timezone.localdate(),
     }
     return render(request, "indicators/project_detail.html", context, status=400 if forms else 200)
@@ -247,8 +254,56 @@ def photo_view(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(photo.file.open("rb"), filename=photo.original_name)
 
 
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """Registering a key project (the county office)."""
+    scope = staff_scope(request)
+    if not scope.can_manage:
+        raise PermissionDenied("只有县扶贫办可以登记重点项目")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = Unit.objects.filter(code=data.pop("owner_unit").strip()).first()
+        area = Area.objects.filter(code=data.pop("area").strip()).first()
+        if unit is None:
+            form.add_error("owner_unit", "单位编码不存在")
+        if area is None or not scope.covers_code(area.code):
+            form.add_error("area", "区划代码不存在或不在您的管辖范围内")
+        if unit is not None and area is not None and not form.errors:
+            try:
+                project = services.project_create(
+                    actor=Actor.of(request.user), scope=scope, owner_unit=unit, area=area, **data
+                )
+            except ApplicationError as error:
+                put_refusal_on_form(form, error)
+            else:
+                messages.success(request, "已登记项目")
+                return redirect("indicators:project-detail", code=project.code)
+    return render(request, "indicators/project_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def plan_save(request: HttpRequest, code: str) -> HttpResponse:
+    project = _project(request, code)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_plan_set(
+                actor=Actor.of(request.user), scope=staff_scope(request), project=project, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            put_refusal_on_form(form, error)
+        else:
+            messages.success(request, "已下达年度计划投资")
+            return redirect("indicators:project-detail", code=project.code)
+    return _render_detail(request, project, plan_form=form)
+
+
 urlpatterns: list[URLPattern] = [
     path("projects/", project_list_view, name="project-list"),
+    path("projects/new/", project_new, name="project-new"),
+    path("projects/<str:code>/plan/", plan_save, name="project-plan"),
     path("projects/export.xlsx", project_export, name="project-export"),
     path("projects/<str:code>/", project_detail, name="project-detail"),
     path("projects/<str:code>/progress/", progress_save, name="project-progress"),
