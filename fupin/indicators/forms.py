@@ -10,7 +10,18 @@ from typing import Any
 from django import forms
 
 from fupin.core.web import DateInput, StyledForm
-from fupin.indicators.models import DataValue, Indicator, Industry, ValueType
+from fupin.indicators.models import (
+    AreaAggregation,
+    DataSet,
+    DataValue,
+    Indicator,
+    Industry,
+    PeriodAggregation,
+    PeriodType,
+    ReportLevel,
+    RuleOperator,
+    ValueType,
+)
 from fupin.indicators.services.entry import Entry
 from fupin.indicators.validation import field_name
 
@@ -121,3 +132,35 @@ class PlanForm(StyledForm):
     planned_investment = forms.DecimalField(
         label="年度计划投资（万元）", max_digits=14, decimal_places=2, min_value=0
     )
+
+
+class IndicatorForm(StyledForm):
+    code = forms.CharField(label="指标编码", max_length=30)
+    name = forms.CharField(label="指标名称", max_length=100)
+    unit = forms.CharField(label="计量单位", max_length=20, required=False)
+    value_type = forms.ChoiceField(label="数值类型", choices=ValueType.choices)
+    area_aggregation = forms.ChoiceField(label="区域汇总", choices=AreaAggregation.choices)
+    period_aggregation = forms.ChoiceField(label="期间汇总", choices=PeriodAggregation.choices)
+    decimals = forms.IntegerField(label="小数位数", min_value=0, max_value=4, initial=2)
+    minimum = forms.DecimalField(label="最小值", required=False, max_digits=18, decimal_places=4)
+    maximum = forms.DecimalField(label="最大值", required=False, max_digits=18, decimal_places=4)
+    description = forms.CharField(label="口径说明", required=False)
+
+
+class DataSetForm(StyledForm):
+    code = forms.CharField(label="报表编码", max_length=30)
+    name = forms.CharField(label="报表名称", max_length=100)
+    period_type = forms.ChoiceField(label="报送周期", choices=PeriodType.choices)
+    level = forms.ChoiceField(label="填报层级", choices=ReportLevel.choices)
+    indicators = forms.ModelMultipleChoiceField(
+        label="指标",
+        queryset=Indicator.objects.order_by("order", "code"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RuleForm(StyledForm):
+    data_set = forms.ModelChoiceField(label="报表", queryset=DataSet.objects.order_by("code"))
+    left = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.order_by("order", "code"))
+    operator = forms.ChoiceField(label="关系", choices=RuleOperator.choices)
+    right = forms.ModelChoiceField(label="对比指标", queryset=Indicator.objects.order_by("order", "code"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.indicators.views import board, entry, projects
+from fupin.indicators.views import board, definitions, entry, projects
 
 app_name = "indicators"
 urlpatterns: list[URLPattern | URLResolver] = [
     *entry.urlpatterns,
+    *definitions.urlpatterns,
     *board.urlpatterns,
     *projects.urlpatterns,
 ]
