@@ -242,3 +242,20 @@ def test_others_cannot_register_nor_plan(projects: Ind, persona: str) -> None:
     assert client.get(reverse("indicators:project-new")).status_code == 403
     client.post(reverse("indicators:project-plan", args=["P1"]), {"year": 2019, "planned_investment": "1"})
     assert Project.objects.get(code="P1").plans.get(year=2019).planned_investment == D(600)
+
+
+def test_a_milestone_is_completed_once_with_its_version_and_never_in_the_future(projects: Ind) -> None:
+    project = Project.objects.get(code="P1")
+    milestone = milestone_create(
+        actor=SYSTEM, scope=EVERYTHING, project=project, name="主体完工", planned_date=dt.date(2019, 10, 1)
+    )
+    client = projects.personas.client("unit_user")
+    url = reverse("indicators:milestone-done", args=[milestone.pk])
+    client.post(url, {"completed_date": "2999-01-01", "version": milestone.version})
+    milestone.refresh_from_db()
+    assert milestone.completed_date is None
+    client.post(url, {"completed_date": "2019-10-20", "version": milestone.version})
+    client.post(url, {"completed_date": "2019-10-25", "version": milestone.version})  # stale: refused
+    milestone.refresh_from_db()
+    assert milestone.completed_date == dt.date(2019, 10, 20)
+    assert ChangeLog.objects.filter(object_type="indicators.milestone", action="update").count() == 1

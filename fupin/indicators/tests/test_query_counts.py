@@ -39,7 +39,9 @@ def fill(ind: Ind, months: int, projects: int) -> None:
             end_date=None,
             total_investment=Decimal(10),
         )
-        project_plan_set(actor=SYSTEM, scope=EVERYTHING, project=project, year=2019, planned_investment=Decimal(5))
+        project_plan_set(
+            actor=SYSTEM, scope=EVERYTHING, project=project, year=2019, planned_investment=Decimal(5)
+        )
         for month in range(1, months + 1):
             project_progress_save(
                 actor=SYSTEM,
