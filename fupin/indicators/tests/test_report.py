@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 
 from fupin.areas.models import Area
+from fupin.conftest import EVERYTHING, SYSTEM
 from fupin.indicators.computing import Row
-from fupin.indicators.models import ValueKind
+from fupin.indicators.models import PeriodAggregation, PeriodType, ReportLevel, ValueKind
 from fupin.indicators.selectors.report import indicator_report
-from fupin.indicators.tests.conftest import Ind
+from fupin.indicators.services.definitions import data_set_create
+from fupin.indicators.tests.conftest import Ind, make_indicator
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -79,3 +81,22 @@ def test_county_counts_villages_without_any_value_as_missing(filled: Ind) -> Non
 def test_a_village_report_shows_only_village_data_sets(filled: Ind) -> None:
     assert set(rows(filled, filled.county.village_a1)) == {"CJ01", "CJ02", "CJ03"}
     assert set(rows(filled, filled.county.county)) == {"CJ01", "CJ02", "CJ03", "NY01"}
+
+
+def test_a_quarterly_data_set_counts_the_quarters_ended_by_the_month(ind: Ind) -> None:
+    area = make_indicator("LY01", "造林面积", "亩", PeriodAggregation.FLOW, order=20)
+    quarterly = data_set_create(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        code="LY",
+        name="林业季报",
+        period_type=PeriodType.QUARTER,
+        level=ReportLevel.COUNTY,
+        indicators=[area],
+    )
+    county = ind.county.county
+    ind.enter(county, 2019, 1, {"LY01": 300}, data_set=quarterly)
+    ind.enter(county, 2019, 2, {"LY01": 500}, data_set=quarterly)
+    assert rows(ind, county, month=5)["LY01"].figure.value == D(300)  # Q2 ends in June
+    assert rows(ind, county, month=7)["LY01"].figure.value == D(800)
+    assert rows(ind, county, month=10)["LY01"].figure.missing == ((county.code, 3),)
