@@ -122,6 +122,9 @@ def report_approve(*, actor: Actor, scope: Scope, report: Report, expected_versi
         raise ApplicationError("该报表当前不需要审核")
     if not acts_at(scope, level, report):
         raise PermissionDenied(f"该报表须由{LEVEL_LABELS[ReportLevel(level)]}级审核")
+    # A town official may fill a village's form for it, but then someone else approves it.
+    if scope.role != SUPERUSER and actor.user is not None and report.submitted_by_id == actor.user.pk:
+        raise PermissionDenied("不能审核本人上报的报表")
     return _step(
         report, actor, ReportAction.APPROVE, level=level, status=ReportStatus.APPROVED, approved_level=level
     )

@@ -223,3 +223,15 @@ def test_plans_are_entered_like_values_and_skip_the_rules_between_indicators(ind
     assert (plan.year, plan.period, plan.value) == (2019, 0, Decimal(120))
     with pytest.raises(ApplicationError):
         ind.enter(ind.county.village_a1, 2019, 3, {"CJ01": 1}, kind=ValueKind.PLAN)
+
+
+def test_a_town_official_who_submitted_for_a_village_cannot_approve_it(ind: Ind) -> None:
+    town = ind.scope("town_official")
+    report = ind.enter(ind.county.village_a1, 2019, 11, {"CJ01": 10}, scope=town)
+    report = report_submit(
+        actor=actor(ind, "town_official"), scope=town, report=report, expected_version=report.version
+    )
+    with pytest.raises(PermissionDenied, match="本人上报"):
+        report_approve(
+            actor=actor(ind, "town_official"), scope=town, report=report, expected_version=report.version
+        )
