@@ -132,6 +132,8 @@ class PlanForm(StyledForm):
     planned_investment = forms.DecimalField(
         label="年度计划投资（万元）", max_digits=14, decimal_places=2, min_value=0
     )
+    # The version of the plan the form showed; 0 when the year had none.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class IndicatorForm(StyledForm):

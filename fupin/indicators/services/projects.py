@@ -96,12 +96,21 @@ def project_create(
 
 @transaction.atomic
 def project_plan_set(
-    *, actor: Actor, scope: Scope, project: Project, year: int, planned_investment: Decimal
+    *,
+    actor: Actor,
+    scope: Scope,
+    project: Project,
+    year: int,
+    planned_investment: Decimal,
+    expected_version: int = 0,
 ) -> ProjectPlan:
+    """The year's planned investment; the caller passes the version it read (0: no plan yet)."""
     if not may_register(scope, project.area):
         raise PermissionDenied("只有县扶贫办可以下达年度计划投资")
     _money(planned_investment, "planned_investment", "年度计划投资")
     plan = ProjectPlan.objects.select_for_update().filter(project=project, year=year).first()
+    if expected_version != (0 if plan is None else plan.version):
+        raise ConflictError(STALE)
     if plan is None:
         plan = ProjectPlan.objects.create(project=project, year=year, planned_investment=planned_investment)
         record_change(actor, plan, action=ChangeAction.CREATE, before=None)

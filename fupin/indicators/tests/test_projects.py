@@ -219,8 +219,15 @@ def test_the_county_office_registers_a_project_and_sets_its_plan_on_the_pages(pr
     assert response.status_code == 302
     project = Project.objects.get(code="P7")
     assert (project.owner_unit.code, project.area_code) == ("U2", "610727100000")
-    client.post(reverse("indicators:project-plan", args=["P7"]), {"year": 2019, "planned_investment": "3000"})
+    plan_url = reverse("indicators:project-plan", args=["P7"])
+    client.post(plan_url, {"year": 2019, "planned_investment": "3000", "version": "0"})
     assert project.plans.get(year=2019).planned_investment == D(3000)
+    body = client.post(
+        plan_url, {"year": 2019, "planned_investment": "4000", "version": "0"}
+    ).content.decode()
+    assert "已被他人修改" in body  # the page was read before the first plan was set
+    client.post(plan_url, {"year": 2019, "planned_investment": "3500", "version": "1"})
+    assert project.plans.get(year=2019).planned_investment == D(3500)
 
 
 def test_a_bad_project_form_names_the_field_and_saves_nothing(projects: Ind) -> None:

@@ -113,6 +113,15 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render_detail(request, _project(request, code))
 
 
+def _plan_form(project: Project, year: int) -> PlanForm:
+    plan = project.plans.filter(year=year).first()
+    if plan is None:
+        return PlanForm(initial={"year": year, "version": 0})
+    return PlanForm(
+        initial={"year": year, "planned_investment": plan.planned_investment, "version": plan.version}
+    )
+
+
 def _render_detail(request: HttpRequest, project: Project, **forms: Any) -> HttpResponse:
     scope = staff_scope(request)
     year, month = _year_month(request)
@@ -135,7 +144,7 @@ def _render_detail(request: HttpRequest, project: Project, **forms: Any) -> Http
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "photo_form": PhotoForm(),
         "can_plan": services.may_register(scope, project.area),
-        "plan_form": forms.get("plan_form") or PlanForm(initial={"year": year}),
+        "plan_form": forms.get("plan_form") or _plan_form(project, year),
         "today": timezone.localdate(),
     }
     return render(request, "indicators/project_detail.html", context, status=400 if forms else 200)
@@ -290,7 +299,12 @@ def plan_save(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.project_plan_set(
-                actor=Actor.of(request.user), scope=staff_scope(request), project=project, **form.cleaned_data
+                actor=Actor.of(request.user),
+                scope=staff_scope(request),
+                project=project,
+                year=form.cleaned_data["year"],
+                planned_investment=form.cleaned_data["planned_investment"],
+                expected_version=form.cleaned_data["version"] or 0,
             )
         except ApplicationError as error:
             put_refusal_on_form(form, error)
