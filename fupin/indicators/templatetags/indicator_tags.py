@@ -13,3 +13,9 @@ register = template.Library()
 def percent(value: Decimal | None) -> str:
     """A ratio as a percentage with one decimal (0.589 → 58.9%); — when there is none."""
     return "—" if value is None else f"{value:.1%}"
+
+
+@register.filter
+def lookup(mapping: dict[str, object], key: str) -> object:
+    """mapping[key] in a template, or None."""
+    return mapping.get(key)

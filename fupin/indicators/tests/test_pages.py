@@ -172,3 +172,11 @@ def test_api_serves_the_report_and_the_projects_in_scope(ind: Ind) -> None:
     )
     assert client.get("/api/projects/?year=2019&month=3").json()["projects"] == []
     assert client.get("/api/projects/").status_code == 400
+
+
+def test_the_form_shows_the_previous_period_beside_each_field(ind: Ind) -> None:
+    ind.enter(ind.county.village_a1, 2019, 10, {"CJ01": "8.5"})
+    ind.enter(ind.county.village_a1, 2018, 12, {"CJ01": "7"})
+    client = ind.personas.client("work_team")
+    assert 'data-testid="previous-CJ01">上期 8.50<' in client.get(entry_url(ind)).content.decode()
+    assert 'data-testid="previous-CJ01">上期 7.00<' in client.get(entry_url(ind, period=1)).content.decode()

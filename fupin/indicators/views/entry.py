@@ -4,6 +4,7 @@ also for the annual plans), and the report's submit / approve / unapprove / retu
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -132,6 +133,27 @@ def entry_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def previous_values(data_set: DataSet, area: Area, kind: str, year: int, period: int) -> dict[str, Decimal]:
+    """The values of the period before (last year's plan for a plan), shown beside each field so a
+    slip of a digit stands out."""
+    if kind == ValueKind.PLAN or data_set.period_type == PeriodType.YEAR:
+        year -= 1
+    elif period > 1:
+        period -= 1
+    else:
+        year, period = year - 1, 12 if data_set.period_type == PeriodType.MONTH else 4
+    period_type = PeriodType.YEAR if kind == ValueKind.PLAN else data_set.period_type
+    found = DataValue.objects.filter(
+        indicator__in=data_set.indicators.all(),
+        area=area,
+        kind=kind,
+        period_type=period_type,
+        year=year,
+        period=period,
+    )
+    return dict(found.values_list("indicator__code", "value"))
+
+
 def _context(
     scope: Scope,
     data_set: DataSet,
@@ -164,6 +186,7 @@ def _context(
         "can_unapprove": report.pk is not None and approval.may_unapprove(scope, report),
         "can_return": report.pk is not None and approval.may_return(scope, report),
         "self_url": form_url(data_set, area, kind, year, period),
+        "previous": previous_values(data_set, area, kind, year, period),
         "county_code": areacode.county_code_of(area.code),
     }
 
