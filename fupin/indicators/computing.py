@@ -146,5 +146,6 @@ class Row:
     plan: Decimal | None
     completion: Decimal | None
     growth: Decimal | None
+    period_type: str = PeriodType.MONTH
     trend: list[Decimal | None] = field(default_factory=list)
     trend_last_year: list[Decimal | None] = field(default_factory=list)

@@ -115,6 +115,7 @@ def indicator_row(
         plan=plan,
         completion=c.completion(figure, plan),
         growth=c.growth(figure, last_year),
+        period_type=data_set.period_type,
         trend=trend(data_set.period_type, indicator.area_aggregation, this, month),
         trend_last_year=trend(data_set.period_type, indicator.area_aggregation, last, month),
     )

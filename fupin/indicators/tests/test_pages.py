@@ -180,3 +180,16 @@ def test_the_form_shows_the_previous_period_beside_each_field(ind: Ind) -> None:
     client = ind.personas.client("work_team")
     assert 'data-testid="previous-CJ01">上期 8.50<' in client.get(entry_url(ind)).content.decode()
     assert 'data-testid="previous-CJ01">上期 7.00<' in client.get(entry_url(ind, period=1)).content.decode()
+
+
+def test_the_report_names_the_missing_months(ind: Ind) -> None:
+    ind.enter(ind.county.village_a1, 2019, 1, {"CJ01": 1})
+    ind.enter(ind.county.village_a1, 2019, 3, {"CJ01": 1})
+    body = (
+        ind.personas.client("town_official")
+        .get(reverse("indicators:report") + "?year=2019&month=3")
+        .content.decode()
+    )
+    row = re.search(r'data-indicator="CJ01">(.*?)</tr>', body, re.S)
+    assert row is not None
+    assert "黄家坝村2月" in row.group(1) and "石门沟村1月" in row.group(1)

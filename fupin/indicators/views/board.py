@@ -123,6 +123,9 @@ def report_view(request: HttpRequest) -> HttpResponse:
         }
         for row in report.rows
     }
+    missing = {
+        row.code: missing_text(row.figure.missing, report.names, row.period_type) for row in report.rows
+    }
     children = Area.objects.filter(parent=area).order_by("code") if area.level != areacode.VILLAGE else []
     context = {
         "report": report,
@@ -133,9 +136,20 @@ def report_view(request: HttpRequest) -> HttpResponse:
         "month": month,
         "months": range(1, 13),
         "chart": chart,
+        "missing": missing,
         "labels": [f"{m}月" for m in range(1, month + 1)],
     }
     return render(request, "indicators/report.html", context)
+
+
+def missing_text(
+    missing: tuple[tuple[str, int], ...], names: dict[str, str], period_type: str, limit: int = 20
+) -> str:
+    """The missing periods as a reader wants them: 黄家坝村2月、石门沟村3月 … (the first `limit`)."""
+    unit = {PeriodType.MONTH: "{}月", PeriodType.QUARTER: "第{}季度"}.get(PeriodType(period_type), "全年")
+    shown = [f"{names.get(code, code)}{unit.format(period)}" for code, period in missing[:limit]]
+    more = f" 等{len(missing)}期" if len(missing) > limit else ""
+    return "、".join(shown) + more
 
 
 def _attachment(content: bytes, filename: str) -> HttpResponse:
