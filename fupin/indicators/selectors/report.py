@@ -122,22 +122,21 @@ def indicator_row(
 
 
 def indicator_report(area: Area, year: int, month: int) -> IndicatorReport:
-    data_sets = report_data_sets(area)
-    members = [
-        (ds, i) for ds in data_sets for i in sorted(ds.indicators.all(), key=lambda i: (i.order, i.code))
-    ]
-    seen: set[int] = set()
-    members = [(ds, i) for ds, i in members if not (i.pk in seen or seen.add(i.pk))]  # type: ignore[func-returns-value]
-    indicators = [i for _, i in members]
+    # An indicator in two data sets is reported once, with the first data set (by code) that has it.
+    members: dict[int, tuple[DataSet, Indicator]] = {}
+    for data_set in report_data_sets(area):
+        for indicator in data_set.indicators.all():
+            members.setdefault(indicator.pk, (data_set, indicator))
+    ordered = sorted(members.values(), key=lambda member: (member[1].order, member[1].code))
+    indicators = [indicator for _, indicator in ordered]
     actual = _load(indicators, area, [year, year - 1], ValueKind.ACTUAL)
     plans = _load(indicators, area, [year], ValueKind.PLAN)
-    names: dict[str, str] = {}
-    rows = []
-    for data_set, indicator in members:
-        areas = reporting_areas(area, data_set.level)
-        names.update(areas)
-        rows.append(indicator_row(indicator, data_set, areas, area, year, month, actual, plans))
-    rows.sort(key=lambda r: next(i.order for i in indicators if i.code == r.code))
+    areas_of = {level: reporting_areas(area, level) for level in {ds.level for ds, _ in ordered}}
+    names = {code: name for areas in areas_of.values() for code, name in areas.items()}
+    rows = [
+        indicator_row(indicator, data_set, areas_of[data_set.level], area, year, month, actual, plans)
+        for data_set, indicator in ordered
+    ]
     return IndicatorReport(area=area, year=year, month=month, rows=rows, names=names)
 
 
