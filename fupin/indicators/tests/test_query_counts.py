@@ -73,5 +73,5 @@ def test_pages_read_in_a_fixed_number_of_queries(
     fill(ind, months, projects)
     client = ind.personas.client("county_admin")
     client.get(reverse("home"))  # the session and the scope's account, once
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
