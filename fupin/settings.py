@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fupin.fieldwork",
     "fupin.rectification",
     "fupin.training",
+    "fupin.indicators",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",

@@ -10,6 +10,7 @@ from fupin.ledgers.definitions.duty import (
     WorkTeamsLedger,
 )
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
+from fupin.ledgers.definitions.indicators import IndicatorValuesLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
@@ -30,6 +31,7 @@ LEDGERS: dict[str, Ledger] = {
         CheckInsLedger(),
         ProblemsLedger(),
         QuestionsLedger(),
+        IndicatorValuesLedger(),
     )
 }
 

@@ -17,6 +17,7 @@ from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope
 from fupin.duty.figures import duty_section
 from fupin.fieldwork.figures import fieldwork_section
+from fupin.indicators.figures import indicators_section, projects_section
 from fupin.rectification.figures import rectification_section
 from fupin.registry.figures import registry_section, statuses_as_of
 from fupin.training.figures import training_section
@@ -74,4 +75,6 @@ def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[s
         "training": training_section(
             area.code, dt.date(year, month_number, 1), last_day_of(year, month_number), as_of_date
         ),
+        "indicators": indicators_section(area, year, month_number),
+        "projects": projects_section(area, year, month_number),
     }

@@ -12,6 +12,7 @@ from django.urls import reverse
 from fupin.core.roles import Role
 from fupin.core.scope import Scope, scope_of
 from fupin.fieldwork.selectors.compliance import compliance_cadres_q, unread_reminder_count
+from fupin.indicators.services.entry import ENTRY_ROLES
 from fupin.rectification.selectors.board import unread_notice_count
 from fupin.training.selectors.cadres import sees_coverage
 
@@ -95,6 +96,18 @@ def _training(scope: Scope) -> list[Entry]:
     return entries
 
 
+def _indicators(scope: Scope) -> list[Entry]:
+    """Indicators and key projects: those who enter or steer see the data sets, the area-wide the
+    indicator report, every staff member the key projects."""
+    entries: list[Entry] = []
+    if scope.role in ENTRY_ROLES or scope.is_area_wide:
+        entries.append(("指标报表", "indicators:data-sets"))
+    if scope.is_area_wide:
+        entries.append(("主要指标", "indicators:report"))
+    entries.append(("重点项目", "indicators:project-list"))
+    return entries
+
+
 def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.is_public:
         return []
@@ -115,6 +128,7 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
         ("驻村帮扶", _fieldwork(scope)),
         ("问题整改", _rectification(scope)),
         ("培训考试", _training(scope)),
+        ("指标与项目", _indicators(scope)),
         ("管理", admin),
     ]
 

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from fupin.areas import api as areas_api
 from fupin.duty import api as duty_api
 from fupin.fieldwork import api as fieldwork_api
+from fupin.indicators import api as indicators_api
 from fupin.people import api as people_api
 from fupin.registry import api as registry_api
 from fupin.reports import api as reports_api
@@ -25,6 +26,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("cadres/<str:code>/", people_api.CadreDetailApi.as_view(), name="api-cadre-detail"),
     path("", include(registry_api.urlpatterns)),
     path("", include(duty_api.urlpatterns)),
+    path("", include(indicators_api.urlpatterns)),
     path("", include(reports_api.urlpatterns)),
     path("", include(training_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -47,4 +49,5 @@ urlpatterns = [
     path("", include("fupin.fieldwork.urls")),
     path("", include("fupin.rectification.urls")),
     path("", include("fupin.training.urls")),
+    path("", include("fupin.indicators.urls")),
 ]

@@ -97,6 +97,19 @@ NAV = {
     "paired_cadre": [*_EVERY_STAFF, *_HAS_CADRE],
 }
 
+# Indicators and key projects (fupin/indicators): the data sets for those who enter or steer, the
+# indicator report for the area-wide, the key projects for every staff member.
+_INDICATOR_NAV = {
+    "county_admin": ["indicators:data-sets", "indicators:report"],
+    "office_staff": ["indicators:data-sets", "indicators:report"],
+    "outsider": ["indicators:data-sets", "indicators:report"],
+    "county_leader": ["indicators:data-sets", "indicators:report"],
+    "town_official": ["indicators:data-sets", "indicators:report"],
+    "work_team": ["indicators:data-sets"],
+}
+for _persona in NAV:
+    NAV[_persona] = [*NAV[_persona], *_INDICATOR_NAV.get(_persona, []), "indicators:project-list"]
+
 
 def nav_links(body: str) -> set[str]:
     return set(re.findall(r'<a class="(?:nav-link|dropdown-item)[^"]*" href="([^"#]+)"', body))

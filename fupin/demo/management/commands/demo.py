@@ -14,6 +14,7 @@ from fupin.core.scope import Scope
 from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.fieldwork import demo_checkins, demo_month
+from fupin.demo.indicators import demo_indicators
 from fupin.demo.rectification import demo_problems_import
 from fupin.demo.training import demo_exam, demo_questions_import, demo_trainings
 from fupin.fieldwork.models import CheckIn
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             outcome.reports.append(demo_questions_import(context))
             person_times = demo_trainings(options["seed"], context.actor)
             attempts, passed = demo_exam(options["seed"], context.actor)
+            indicators = demo_indicators(options["seed"], context.actor, context.scope)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         first, _ = demo_month()
@@ -64,6 +66,7 @@ class Command(BaseCommand):
             f"驻村打卡（{first:%Y年%m月}）：{CheckIn.objects.count()} 条，其中无效 {invalid} 条"
         )
         self.stdout.write(f"政策培训：{person_times} 人次；政策知识考试：{attempts} 份答卷，{passed} 人及格")
+        self.stdout.write(f"指标数据：{indicators['values']} 条；重点项目：{indicators['projects']} 个")
         self.stdout.write(
             f"演示县已生成（种子 {options['seed']}，用时 {time.monotonic() - started:.1f} 秒）。"
         )

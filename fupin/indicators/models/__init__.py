@@ -1,0 +1,51 @@
+"""Periodic indicators with annual plans (指标) and key projects (重点项目)."""
+
+from fupin.indicators.models.indicators import (
+    AreaAggregation,
+    DataSet,
+    DataValue,
+    Indicator,
+    PeriodAggregation,
+    PeriodType,
+    Report,
+    ReportAction,
+    ReportEvent,
+    ReportLevel,
+    ReportStatus,
+    RuleOperator,
+    ValidationRule,
+    ValueKind,
+    ValueType,
+)
+from fupin.indicators.models.projects import (
+    Industry,
+    Milestone,
+    MilestonePhoto,
+    Project,
+    ProjectPlan,
+    ProjectProgress,
+)
+
+__all__ = [
+    "AreaAggregation",
+    "DataSet",
+    "DataValue",
+    "Indicator",
+    "Industry",
+    "Milestone",
+    "MilestonePhoto",
+    "PeriodAggregation",
+    "PeriodType",
+    "Project",
+    "ProjectPlan",
+    "ProjectProgress",
+    "Report",
+    "ReportAction",
+    "ReportEvent",
+    "ReportLevel",
+    "ReportStatus",
+    "RuleOperator",
+    "ValidationRule",
+    "ValueKind",
+    "ValueType",
+]
