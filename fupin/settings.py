@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fupin.duty",
     "fupin.fieldwork",
     "fupin.rectification",
+    "fupin.employment",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",
