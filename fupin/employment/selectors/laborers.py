@@ -47,7 +47,9 @@ def laborer_search(scope: Scope, filters: LaborerFilters) -> QuerySet[Laborer]:
     if filters.status:
         laborers = laborers.filter(status=filters.status)
     if filters.skill:
-        laborers = laborers.filter(skills__contains=filters.skill)
+        # The list as text: containment of JSON is not available on SQLite, and a quoted value
+        # cannot be part of another work type's value.
+        laborers = laborers.filter(skills__icontains=f'"{filters.skill}"')
     if filters.poor_only:
         laborers = laborers.filter(poor_q())
     if filters.lacking_skills:
