@@ -9,6 +9,14 @@ from fupin.ledgers.definitions.duty import (
     UnitVillagesLedger,
     WorkTeamsLedger,
 )
+from fupin.ledgers.definitions.employment import (
+    CommunityFactoriesLedger,
+    JobPostingsLedger,
+    LaborersLedger,
+    SkillTrainingsLedger,
+    TransferEmploymentLedger,
+    WelfareJobsLedger,
+)
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
@@ -28,6 +36,12 @@ LEDGERS: dict[str, Ledger] = {
         LeaderTownsLedger(),
         CheckInsLedger(),
         ProblemsLedger(),
+        LaborersLedger(),
+        JobPostingsLedger(),
+        SkillTrainingsLedger(),
+        WelfareJobsLedger(),
+        CommunityFactoriesLedger(),
+        TransferEmploymentLedger(),
     )
 }
 

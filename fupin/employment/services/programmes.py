@@ -123,7 +123,7 @@ def welfare_post_problems(values: dict[str, Any], *, held_elsewhere: bool = Fals
     return problems
 
 
-def _holders_elsewhere(rows: Sequence[dict[str, Any]]) -> set[tuple[str, int]]:
+def holders_elsewhere(rows: Sequence[dict[str, Any]]) -> set[tuple[str, int]]:
     """(post code, laborer id) of rows whose holder holds another current post, stored or in the rows."""
     holders = [
         row["holder"].pk for row in rows if row.get("holder") is not None and row.get("end_date") is None
@@ -144,7 +144,7 @@ def _holders_elsewhere(rows: Sequence[dict[str, Any]]) -> set[tuple[str, int]]:
 def welfare_posts_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
     """Posts keyed by code (rows carry code, village, post_type, holder, monthly_wage, funding,
     start_date, end_date). A current holder's status becomes 公益岗位."""
-    clashes = _holders_elsewhere(rows)
+    clashes = holders_elsewhere(rows)
     for row in rows:
         holder = row.get("holder")
         clash = holder is not None and (row["code"], holder.pk) in clashes
@@ -236,3 +236,14 @@ def transfers_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any
         for row in rows
     ]
     return bulk_upsert(TransferEmployment, key_fields=("laborer", "year"), rows=prepared, actor=actor)
+
+
+@transaction.atomic
+def factories_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Factories keyed by code (rows carry code, name, area, industry, opened)."""
+    for row in rows:
+        if not (row.get("name") or "").strip():
+            raise ApplicationError("请填写工厂名称", field_errors={"name": "请填写工厂名称"})
+        require_write(scope, row["area"].code)
+    prepared = [{**row, "area_code": row["area"].code, "industry": row.get("industry") or ""} for row in rows]
+    return bulk_upsert(CommunityFactory, key="code", rows=prepared, actor=actor)

@@ -1,0 +1,20 @@
+"""The employment ledgers (ledgers.md): laborers, job postings, skills trainings, public-welfare
+jobs, community factories and transfer employment. Each row is checked by the employment services'
+own rules and written through them."""
+
+from fupin.ledgers.definitions.employment.laborers import JobPostingsLedger, LaborersLedger
+from fupin.ledgers.definitions.employment.programmes import (
+    CommunityFactoriesLedger,
+    SkillTrainingsLedger,
+    TransferEmploymentLedger,
+    WelfareJobsLedger,
+)
+
+__all__ = [
+    "CommunityFactoriesLedger",
+    "JobPostingsLedger",
+    "LaborersLedger",
+    "SkillTrainingsLedger",
+    "TransferEmploymentLedger",
+    "WelfareJobsLedger",
+]
