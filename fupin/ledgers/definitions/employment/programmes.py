@@ -54,9 +54,12 @@ NO_LABORER = "不是已登记的劳动力（请先导入劳动力台账或同步
 def _agree(
     rows: Sequence[ParsedRow], group: str, columns: Sequence[str], errors: RowErrors, what: str
 ) -> None:
-    """Rows naming the same `group` code must say the same in `columns`."""
+    """Rows naming the same `group` code must say the same in `columns` (every row of the file is
+    compared, those with errors of their own too, so that the first row of a group sets it)."""
     first: dict[str, ParsedRow] = {}
     for row in rows:
+        if row.values[group] is None:
+            continue
         seen = first.setdefault(row.values[group], row)
         for column in columns:
             if row.values[column] != seen.values[column]:
@@ -113,7 +116,7 @@ class SkillTrainingsLedger(Ledger):
     }
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
-        _agree(rows, "code", self.session, errors, "培训编号")
+        _agree(errors.all_rows or rows, "code", self.session, errors, "培训编号")
         areas = areas_by_code(r.values["area_code"] for r in rows)
         laborers = laborers_by_id(r.values["id_number"] for r in rows)
         for row in rows:
@@ -323,7 +326,7 @@ class CommunityFactoriesLedger(Ledger):
             errors.add(row.number, "end_date", values["end_date"], "离职日期不能早于入职日期")
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
-        _agree(rows, "code", self.factory, errors, "工厂编号")
+        _agree(errors.all_rows or rows, "code", self.factory, errors, "工厂编号")
         areas = areas_by_code(r.values["area_code"] for r in rows)
         laborers = laborers_by_id(r.values["id_number"] for r in rows)
         for row in rows:
