@@ -1,0 +1,118 @@
+"""The employment pages as each persona opens them: what is listed, what may be changed, the
+exports masked for readers, a stale edit refused, a placement recorded, query counts bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from fupin.conftest import EVERYTHING, SYSTEM
+from fupin.employment.models import Laborer, Placement
+from fupin.employment.services.laborers import laborer_update
+from fupin.employment.tests.conftest import Emp
+
+PAGES = [
+    "employment:laborer-list",
+    "employment:posting-list",
+    "employment:worklist",
+    "employment:training-list",
+    "employment:welfare-post-list",
+    "employment:factory-list",
+    "employment:transfer-list",
+    "employment:posting-create",
+]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_opens_for_staff_and_is_refused_to_the_public(emp: Emp, name: str) -> None:
+    emp.posting("J1")
+    assert emp.personas.client("county_admin").get(reverse(name)).status_code == 200
+    assert emp.personas.client("work_team").get(reverse(name)).status_code == 200
+    assert emp.personas.client("public").get(reverse(name)).status_code == 403
+
+
+def test_the_laborer_list_shows_the_personas_area_masked(emp: Emp) -> None:
+    page = emp.personas.client("work_team").get(reverse("employment:laborer-list")).content.decode()
+    assert page.count("data-laborer=") == 4
+    assert "王大明" in page and "张三" not in page
+    assert emp.h1.head_id_number not in page and "139****5678" in page
+    outsider = emp.personas.client("outsider").get(reverse("employment:laborer-list")).content.decode()
+    assert "data-laborer=" not in outsider
+    poor = (
+        emp.personas.client("county_admin")
+        .get(reverse("employment:laborer-list") + "?poor=1")
+        .content.decode()
+    )
+    assert poor.count("data-laborer=") == 6
+
+
+def test_the_export_masks_for_readers_and_not_for_the_office(emp: Emp) -> None:
+    url = reverse("employment:laborer-list") + "?format=xlsx"
+    for persona, full in (("county_leader", False), ("county_admin", True)):
+        response = emp.personas.client(persona).get(url)
+        rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+        assert len(rows) == 9
+        numbers = {row[3] for row in rows[1:]}
+        assert (emp.h1.head_id_number in numbers) is full
+
+
+def test_editing_a_laborer_with_a_stale_version_is_refused(emp: Emp) -> None:
+    head = emp.head(emp.h1)
+    url = reverse("employment:laborer-detail", args=[head.pk])
+    form = {"status": "unemployed", "wish_reach": "anywhere", "skills": ["sewing"], "version": head.version}
+    client = emp.personas.client("work_team")
+    assert client.post(url, form).status_code == 302
+    head.refresh_from_db()
+    assert head.skills == ["sewing"] and head.wish_reach == "anywhere"
+    stale = client.post(url, form | {"note": "再改"}, follow=True).content.decode()
+    assert "已被他人修改" in stale
+    assert Laborer.objects.get(pk=head.pk).note == ""
+    # A leader reads but has no form; a post changes nothing.
+    leader = emp.personas.client("county_leader")
+    assert "修改就业信息" not in leader.get(url).content.decode()
+    leader.post(url, form | {"note": "领导", "version": head.version + 1})
+    assert Laborer.objects.get(pk=head.pk).note == ""
+    # Another village's laborer is not found for the work team.
+    assert client.get(reverse("employment:laborer-detail", args=[emp.head(emp.h4).pk])).status_code == 404
+
+
+def test_posting_detail_ranks_and_places(emp: Emp) -> None:
+    posting = emp.posting("J1", work_type="sewing", start_date=dt.date(2019, 1, 1))
+    head = emp.head(emp.h1)
+    laborer_update(
+        actor=SYSTEM, scope=EVERYTHING, laborer=head, expected_version=None, changes={"skills": ["sewing"]}
+    )
+    client = emp.personas.client("work_team")
+    page = client.get(reverse("employment:posting-detail", args=[posting.pk])).content.decode()
+    assert page.index(f'data-candidate="{head.pk}"') < page.index(
+        "data-candidate=", page.index(f'data-candidate="{head.pk}"') + 1
+    )
+    response = client.post(
+        reverse("employment:placement-create", args=[posting.pk]), {"laborer": head.pk, "date": "2019-02-01"}
+    )
+    assert response.status_code == 302
+    assert Placement.objects.get().laborer == head
+    assert Laborer.objects.get(pk=head.pk).status == "local"
+
+
+def test_the_worklist_of_the_work_teams_village(emp: Emp) -> None:
+    emp.posting("J1", work_type="general")
+    page = emp.personas.client("work_team").get(reverse("employment:worklist")).content.decode()
+    assert page.count("data-laborer=") == 4 and "略阳建筑公司" in page
+    # A village outside the scope shows nothing.
+    other = emp.personas.client("work_team").get(reverse("employment:worklist") + "?village=610727101200")
+    assert "data-laborer=" not in other.content.decode()
+
+
+def test_the_laborer_list_costs_a_fixed_number_of_queries(emp: Emp) -> None:
+    client = emp.personas.client("county_admin")
+    client.get(reverse("employment:laborer-list"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("employment:laborer-list")).status_code == 200
+    assert len(queries) <= 12
