@@ -4,7 +4,7 @@ and follows name and village changes; it never touches what the office recorded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -35,15 +35,21 @@ def _capable_members(area_prefix: str) -> Any:
     return (
         Member.objects.filter(labour__in=CAPABLE, household__area_code__startswith=area_prefix)
         .exclude(household__poverty_status=PovertyStatus.CANCELLED)
+        .order_by("id_number")
         .values_list("pk", "id_number", "name", "household__area_code", "migrant_work", "household__phone")
     )
 
 
 @transaction.atomic
-def laborers_sync(*, actor: Actor, scope: Scope, area_code: str) -> UpsertResult:
+def laborers_sync(
+    *, actor: Actor, scope: Scope, area_code: str, prepare_new: Callable[[Laborer], None] | None = None
+) -> UpsertResult:
     """Bring the area's laborers in line with its members: a laborer for each capable member of a
     household that is not cancelled, name and village followed, and those who lost capacity (or
-    whose household was cancelled) marked as no longer capable. One pass of bulk writes."""
+    whose household was cancelled) marked as no longer capable. One pass of bulk writes.
+
+    `prepare_new` fills in what is already known of a new laborer (skills, wishes) before it is
+    written, so that a first sync of a county writes each laborer once."""
     require_write(scope, area_code)
     prefix = areacode.prefix_of(area_code)
     members = {row[0]: row for row in _capable_members(prefix)}
@@ -57,16 +63,20 @@ def laborers_sync(*, actor: Actor, scope: Scope, area_code: str) -> UpsertResult
     for member_id, (_, id_number, name, village, migrant, household_phone) in members.items():
         laborer = stored.get(member_id)
         if laborer is None:
-            new.append(
-                Laborer(
-                    member_id=member_id,
-                    id_number=id_number,
-                    name=name,
-                    area_code=village,
-                    phone=household_phone or "",
-                    status=STATUS_FROM_MIGRANT_WORK.get(migrant, EmploymentStatus.UNEMPLOYED),
-                )
+            laborer = Laborer(
+                member_id=member_id,
+                id_number=id_number,
+                name=name,
+                area_code=village,
+                phone=household_phone or "",
+                status=STATUS_FROM_MIGRANT_WORK.get(migrant, EmploymentStatus.UNEMPLOYED),
             )
+            if prepare_new is not None:
+                prepare_new(laborer)
+                laborer.skills = clean_skills(laborer.skills)
+                if problems := laborer_problems(vars(laborer)):
+                    raise ApplicationError("；".join(problems.values()), field_errors=problems)
+            new.append(laborer)
             continue
         wanted = {"name": name, "area_code": village, "active": True, "id_number": id_number}
         if all(getattr(laborer, k) == v for k, v in wanted.items()):
