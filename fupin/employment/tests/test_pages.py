@@ -116,3 +116,17 @@ def test_the_laborer_list_costs_a_fixed_number_of_queries(emp: Emp) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("employment:laborer-list")).status_code == 200
     assert len(queries) <= 12
+
+
+def test_the_api_lists_postings_and_ranked_candidates_masked(emp: Emp) -> None:
+    emp.posting("J1", work_type="general")
+    client = emp.personas.client("work_team")
+    postings = client.get("/api/employment/postings/").json()
+    rows = postings["results"] if isinstance(postings, dict) else postings
+    assert [p["code"] for p in rows] == ["J1"] and rows[0]["placed"] == 0
+    candidates = client.get("/api/employment/postings/J1/candidates/").json()
+    assert len(candidates) == 4
+    assert all("*" in c["id_number"] for c in candidates)
+    assert candidates[0]["poor"] and candidates[0]["score"] >= candidates[-1]["score"]
+    assert emp.personas.client("public").get("/api/employment/postings/").status_code == 403
+    assert emp.personas.client("outsider").get("/api/employment/postings/J1/candidates/").status_code == 404
