@@ -3,12 +3,8 @@ jobs, community factories and transfer employment. Each row is checked by the em
 own rules and written through them."""
 
 from fupin.ledgers.definitions.employment.laborers import JobPostingsLedger, LaborersLedger
-from fupin.ledgers.definitions.employment.programmes import (
-    CommunityFactoriesLedger,
-    SkillTrainingsLedger,
-    TransferEmploymentLedger,
-    WelfareJobsLedger,
-)
+from fupin.ledgers.definitions.employment.programmes import SkillTrainingsLedger, WelfareJobsLedger
+from fupin.ledgers.definitions.employment.workplaces import CommunityFactoriesLedger, TransferEmploymentLedger
 
 __all__ = [
     "CommunityFactoriesLedger",

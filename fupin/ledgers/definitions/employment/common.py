@@ -3,7 +3,7 @@ the row's columns."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models
@@ -61,3 +61,20 @@ def number(value: Any) -> str:
 
 def yes_no(value: bool) -> str:
     return "是" if value else "否"
+
+
+def agree(
+    rows: Sequence[ParsedRow], group: str, columns: Sequence[str], errors: RowErrors, what: str
+) -> None:
+    """Rows naming the same `group` code must say the same in `columns` (every row of the file is
+    compared, those with errors of their own too, so that the first row of a group sets it)."""
+    first: dict[str, ParsedRow] = {}
+    for row in rows:
+        if row.values[group] is None:
+            continue
+        seen = first.setdefault(row.values[group], row)
+        for column in columns:
+            if row.values[column] != seen.values[column]:
+                errors.add(
+                    row.number, column, row.values[column] or "", f"与第{seen.number}行同一{what}的内容不一致"
+                )
