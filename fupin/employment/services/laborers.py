@@ -55,6 +55,9 @@ def laborers_sync(
     members = {row[0]: row for row in _capable_members(prefix)}
     stored = {lab.member_id: lab for lab in Laborer.objects.filter(area_code__startswith=prefix)}
     stored.update({lab.member_id: lab for lab in Laborer.objects.filter(member_id__in=list(members))})
+    # A laborer whose household moved out of the area is followed there, not marked incapable.
+    moved = [member_id for member_id in stored if member_id not in members]
+    members.update({row[0]: row for row in _capable_members("").filter(pk__in=moved)})
     result = UpsertResult()
     new: list[Laborer] = []
     changed: list[Laborer] = []

@@ -48,6 +48,17 @@ def test_a_sync_follows_the_member_and_keeps_what_the_office_recorded(emp: Emp) 
     assert laborers_sync(actor=SYSTEM, scope=EVERYTHING, area_code="610727000000").updated == 0
 
 
+def test_a_town_sync_follows_a_household_that_moved_to_another_town(emp: Emp) -> None:
+    c = emp.personas.county
+    emp.h1.village = c.village_b1
+    emp.h1.area_code = c.village_b1.code
+    emp.h1.save()
+    result = laborers_sync(actor=SYSTEM, scope=emp.scope("town_official"), area_code=c.town_a.code)
+    assert result.updated == 2
+    head = emp.head(emp.h1)
+    assert head.active and head.area_code == c.village_b1.code
+
+
 def test_edits_are_validated_and_a_stale_version_is_refused(emp: Emp) -> None:
     head = emp.head(emp.h1)
     with pytest.raises(ApplicationError) as error:
