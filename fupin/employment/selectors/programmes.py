@@ -13,7 +13,7 @@ from fupin.employment.models import (
     TransferEmployment,
     WelfarePost,
 )
-from fupin.employment.selectors.laborers import REGISTERED
+from fupin.employment.selectors.laborers import REGISTERED, laborer_list, poor_q
 
 
 def training_list(scope: Scope) -> QuerySet[SkillTraining]:
@@ -69,3 +69,11 @@ def transfer_list(scope: Scope) -> QuerySet[TransferEmployment]:
         .select_related("laborer")
         .order_by("area_code", "-year", "laborer__id_number")
     )
+
+
+def training_coverage(scope: Scope) -> tuple[int, int]:
+    """(poor laborers lacking skills as the registry records them, those of them ever trained):
+    the county's "缺技术贫困劳动力培训全覆盖", counted as figures.md's employment section does."""
+    lacking = laborer_list(scope).filter(poor_q()).exclude(member__labour="skilled")
+    trained = lacking.filter(pk__in=Trainee.objects.values("laborer_id"))
+    return lacking.count(), trained.count()

@@ -16,6 +16,7 @@ from fupin.conftest import EVERYTHING, SYSTEM
 from fupin.employment.models import Laborer, Placement
 from fupin.employment.services.laborers import laborer_update
 from fupin.employment.tests.conftest import Emp
+from fupin.employment.tests.test_figures import build
 
 PAGES = [
     "employment:laborer-list",
@@ -130,3 +131,10 @@ def test_the_api_lists_postings_and_ranked_candidates_masked(emp: Emp) -> None:
     assert candidates[0]["poor"] and candidates[0]["score"] >= candidates[-1]["score"]
     assert emp.personas.client("public").get("/api/employment/postings/").status_code == 403
     assert emp.personas.client("outsider").get("/api/employment/postings/J1/candidates/").status_code == 404
+
+
+def test_the_trainings_page_shows_person_times_and_coverage(emp: Emp) -> None:
+    build(emp)
+    page = emp.personas.client("county_admin").get(reverse("employment:training-list")).content.decode()
+    assert 'data-figure="person_times">4<' in page and 'data-figure="sessions">3<' in page
+    assert 'data-figure="lacking">5<' in page and 'data-figure="lacking_trained">3<' in page

@@ -16,6 +16,7 @@ from fupin.employment import exports
 from fupin.employment.models import Funding, Region, Trainee
 from fupin.employment.selectors.programmes import (
     factory_list,
+    training_coverage,
     training_list,
     transfer_list,
     welfare_post_list,
@@ -40,7 +41,13 @@ def training_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "employment/training_list.html",
-        {"page_obj": page, "query": query, "sessions": totals.count(), "person_times": person_times},
+        {
+            "page_obj": page,
+            "query": query,
+            "sessions": totals.count(),
+            "person_times": person_times,
+            "coverage": training_coverage(scope),
+        },
     )
 
 
