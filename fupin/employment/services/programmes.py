@@ -10,13 +10,16 @@ The rules that matter to the county:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from fupin.core import areacode
-from fupin.core.audit import Actor, record_change
+from fupin.core.audit import Actor, change_entry, record_change, record_changes
 from fupin.core.bulk import UpsertResult, bulk_upsert
 from fupin.core.exceptions import ApplicationError
 from fupin.core.models import ChangeAction
@@ -85,13 +88,29 @@ def trainees_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]
 
 
 def _add_skills(actor: Actor, gains: dict[int, tuple[Laborer, set[str]]]) -> None:
-    rows = []
-    for laborer, skills in gains.values():
-        merged = clean_skills([*laborer.skills, *skills])
+    """Add the skills to the laborers as stored now. Laborers who end with the same skills are
+    updated in one statement: a county's year of trainings gives a few dozen skill sets to
+    thousands of laborers."""
+    now = timezone.now()
+    groups: dict[tuple[str, ...], list[Laborer]] = defaultdict(list)
+    for laborer in Laborer.objects.filter(pk__in=list(gains)):
+        merged = clean_skills([*laborer.skills, *gains[laborer.pk][1]])
         if merged != list(laborer.skills):
-            rows.append({"id_number": laborer.id_number, "skills": merged})
-    if rows:
-        bulk_upsert(Laborer, key="id_number", rows=rows, actor=actor)
+            groups[tuple(merged)].append(laborer)
+    entries = []
+    for skills, laborers in groups.items():
+        Laborer.objects.filter(pk__in=[lab.pk for lab in laborers]).update(
+            skills=list(skills), version=F("version") + 1, updated_at=now
+        )
+        for laborer in laborers:
+            before = laborer.audit_snapshot()
+            laborer.skills, laborer.version, laborer.updated_at = list(skills), laborer.version + 1, now
+            entries.append(
+                change_entry(
+                    actor, laborer, action=ChangeAction.UPDATE, before=before, after=laborer.audit_snapshot()
+                )
+            )
+    record_changes(entries)
 
 
 # -- public-welfare posts -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from fupin.conftest import EVERYTHING, SYSTEM
 from fupin.core.exceptions import ApplicationError, PermissionDenied
+from fupin.core.models import ChangeLog
 from fupin.employment.models import FactoryWorker, SkillTraining, TransferEmployment, WelfarePost
 from fupin.employment.services.programmes import (
     factory_create,
@@ -52,6 +53,8 @@ def test_a_certified_trainee_gains_the_skill(emp: Emp) -> None:
     head.refresh_from_db()
     spouse.refresh_from_db()
     assert head.skills == ["sewing"] and spouse.skills == []
+    gained = ChangeLog.objects.get(object_type="employment.laborer", object_id=head.pk, action="update")
+    assert (gained.before["技能"], gained.after["技能"]) == ("", "缝纫")
     assert trainees_upsert(actor=SYSTEM, scope=EVERYTHING, rows=rows).unchanged == 2
     with pytest.raises(ApplicationError, match="结束日期不能早于开始日期"):
         training(emp, "T2", end_date=D(2019, 8, 1))
