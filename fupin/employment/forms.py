@@ -48,3 +48,12 @@ class PostingForm(StyledForm):
 class PlacementForm(StyledForm):
     laborer = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label="上岗日期", widget=DateInput())
+
+
+class TransferForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2013, max_value=2035)
+    region = forms.ChoiceField(label="务工地域", choices=Region.choices)
+    place = forms.CharField(label="务工地点", required=False, max_length=100)
+    employer = forms.CharField(label="用工单位", required=False, max_length=100)
+    months = forms.IntegerField(label="务工月数", min_value=1, max_value=12)
+    income = forms.DecimalField(label="务工收入（元）", min_value=0, max_digits=10, decimal_places=2)

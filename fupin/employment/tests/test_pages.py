@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fupin.conftest import EVERYTHING, SYSTEM
-from fupin.employment.models import Laborer, Placement
+from fupin.employment.models import Laborer, Placement, TransferEmployment
 from fupin.employment.services.laborers import laborer_update
 from fupin.employment.tests.conftest import Emp
 from fupin.employment.tests.test_figures import build
@@ -138,3 +138,18 @@ def test_the_trainings_page_shows_person_times_and_coverage(emp: Emp) -> None:
     page = emp.personas.client("county_admin").get(reverse("employment:training-list")).content.decode()
     assert 'data-figure="person_times">4<' in page and 'data-figure="sessions">3<' in page
     assert 'data-figure="lacking">5<' in page and 'data-figure="lacking_trained">3<' in page
+
+
+def test_a_work_team_records_a_transfer_from_the_laborer_page(emp: Emp) -> None:
+    head = emp.head(emp.h1)
+    url = reverse("employment:transfer-record", args=[head.pk])
+    row = {"year": 2019, "region": "out_of_province", "place": "广东东莞", "months": 8, "income": "28000"}
+    client = emp.personas.client("work_team")
+    assert client.post(url, row).status_code == 302
+    assert TransferEmployment.objects.get(laborer=head).income == 28000
+    assert client.post(url, row | {"months": 13}, follow=True).content.decode().count("务工月数") >= 1
+    assert TransferEmployment.objects.get(laborer=head).months == 8
+    assert emp.personas.client("county_leader").post(url, row | {"months": 3}).status_code == 403
+    assert TransferEmployment.objects.get(laborer=head).months == 8
+    page = client.get(reverse("employment:laborer-detail", args=[head.pk])).content.decode()
+    assert "2019年 · 省外 广东东莞 · 8个月 · 28000元" in page

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fupin.core.audit import Actor
 from fupin.core.web import paginate, staff_scope
 from fupin.employment.exports import LABORER_HEADER, laborer_rows, workbook_response
-from fupin.employment.forms import LaborerForm
+from fupin.employment.forms import LaborerForm, TransferForm
 from fupin.employment.matching import best_openings
 from fupin.employment.models import EmploymentStatus, Laborer, WorkType
 from fupin.employment.selectors.laborers import LaborerFilters, laborer_list, laborer_search
 from fupin.employment.selectors.matching import candidate_of, open_postings, opening_of
 from fupin.employment.services.common import may_write
 from fupin.employment.services.laborers import laborer_update, laborers_sync
+from fupin.employment.services.programmes import transfers_upsert
 from fupin.employment.views.common import saved
 
 
@@ -119,12 +120,41 @@ def laborer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "employment/laborer_detail.html",
-        {"laborer": laborer, "form": form, "editable": editable, "matches": matches},
+        {
+            "laborer": laborer,
+            "form": form,
+            "editable": editable,
+            "matches": matches,
+            "transfers": laborer.transfers.order_by("-year"),
+            "transfer_form": TransferForm(initial={"year": timezone.localdate().year}),
+        },
     )
+
+
+@login_required
+@require_POST
+def transfer_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record (or correct) the laborer's transfer employment of a year, as a work team hears it."""
+    scope = staff_scope(request)
+    laborer = _visible(request, pk)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        row = dict(form.cleaned_data) | {"laborer": laborer}
+        done = saved(
+            request, form, lambda: transfers_upsert(actor=Actor.of(request.user), scope=scope, rows=[row])
+        )
+        if done is not None:
+            messages.success(request, f"已记录{row['year']}年转移就业")
+    else:
+        messages.error(
+            request, "未保存：" + "；".join(f"{form.fields[f].label}{e[0]}" for f, e in form.errors.items())
+        )
+    return redirect("employment:laborer-detail", pk=laborer.pk)
 
 
 urlpatterns: list[URLPattern] = [
     path("employment/laborers/", laborer_list_view, name="laborer-list"),
     path("employment/laborers/sync/", laborer_sync_view, name="laborer-sync"),
     path("employment/laborers/<int:pk>/", laborer_detail_view, name="laborer-detail"),
+    path("employment/laborers/<int:pk>/transfer/", transfer_record_view, name="transfer-record"),
 ]
