@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "fupin.rectification",
     "fupin.training",
     "fupin.indicators",
+    "fupin.employment",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",

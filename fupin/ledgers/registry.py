@@ -9,6 +9,14 @@ from fupin.ledgers.definitions.duty import (
     UnitVillagesLedger,
     WorkTeamsLedger,
 )
+from fupin.ledgers.definitions.employment import (
+    CommunityFactoriesLedger,
+    JobPostingsLedger,
+    LaborersLedger,
+    SkillTrainingsLedger,
+    TransferEmploymentLedger,
+    WelfareJobsLedger,
+)
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.indicators import IndicatorValuesLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
@@ -32,6 +40,12 @@ LEDGERS: dict[str, Ledger] = {
         ProblemsLedger(),
         QuestionsLedger(),
         IndicatorValuesLedger(),
+        LaborersLedger(),
+        JobPostingsLedger(),
+        SkillTrainingsLedger(),
+        WelfareJobsLedger(),
+        CommunityFactoriesLedger(),
+        TransferEmploymentLedger(),
     )
 }
 

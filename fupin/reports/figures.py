@@ -16,6 +16,7 @@ from fupin.core import areacode
 from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope
 from fupin.duty.figures import duty_section
+from fupin.employment.figures import employment_section
 from fupin.fieldwork.figures import fieldwork_section
 from fupin.indicators.figures import indicators_section, projects_section
 from fupin.rectification.figures import rectification_section
@@ -77,4 +78,5 @@ def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[s
         ),
         "indicators": indicators_section(area, year, month_number),
         "projects": projects_section(area, year, month_number),
+        "employment": employment_section(area.code, year, month_number, as_of_date),
     }

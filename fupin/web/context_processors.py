@@ -108,6 +108,18 @@ def _indicators(scope: Scope) -> list[Entry]:
     return entries
 
 
+def _employment(scope: Scope) -> list[Entry]:
+    return [
+        ("劳动力", "employment:laborer-list"),
+        ("招聘岗位", "employment:posting-list"),
+        ("人岗匹配", "employment:worklist"),
+        ("技能培训", "employment:training-list"),
+        ("公益岗位", "employment:welfare-post-list"),
+        ("社区工厂", "employment:factory-list"),
+        ("转移就业", "employment:transfer-list"),
+    ]
+
+
 def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.is_public:
         return []
@@ -129,6 +141,7 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
         ("问题整改", _rectification(scope)),
         ("培训考试", _training(scope)),
         ("指标与项目", _indicators(scope)),
+        ("就业帮扶", _employment(scope)),
         ("管理", admin),
     ]
 

@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from fupin.areas import api as areas_api
 from fupin.duty import api as duty_api
+from fupin.employment import api as employment_api
 from fupin.fieldwork import api as fieldwork_api
 from fupin.indicators import api as indicators_api
 from fupin.people import api as people_api
@@ -27,6 +28,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include(registry_api.urlpatterns)),
     path("", include(duty_api.urlpatterns)),
     path("", include(indicators_api.urlpatterns)),
+    path("", include(employment_api.urlpatterns)),
     path("", include(reports_api.urlpatterns)),
     path("", include(training_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -50,4 +52,5 @@ urlpatterns = [
     path("", include("fupin.rectification.urls")),
     path("", include("fupin.training.urls")),
     path("", include("fupin.indicators.urls")),
+    path("", include("fupin.employment.urls")),
 ]

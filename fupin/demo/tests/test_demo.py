@@ -8,6 +8,8 @@ from fupin.core import idnumber, phone
 from fupin.core.models import ChangeLog
 from fupin.core.roles import Role
 from fupin.demo.county import build_county
+from fupin.employment.models import CommunityFactory, Placement, Trainee, TransferEmployment, WelfarePost
+from fupin.employment.selectors.laborers import REGISTERED
 from fupin.people.models import Account, Cadre, CadreCategory, Unit
 
 
@@ -57,6 +59,7 @@ def test_demo_command_imports_through_ledgers_with_change_log_and_logins() -> No
     assert ChangeLog.objects.filter(batch="demo-2019", action="create").count() >= 229 + 170 + 6000
     roles = set(Account.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
+    _assert_employment_in_the_seeds_proportions()
     # A second run refuses; --if-empty skips quietly.
     call_command("demo", "--if-empty")
     assert Unit.objects.count() == 229
@@ -190,3 +193,15 @@ def test_demo_month_of_checkins_has_a_countys_mix_of_kept_and_missed_rules() -> 
         if {"县级领导", "部门主要负责人", "帮扶干部"} & set(c["干部类别"].split("、"))
     ]
     assert {c["干部编号"] for c in quota} <= {row["干部编号"] for row in rows}
+
+
+def _assert_employment_in_the_seeds_proportions() -> None:
+    """The seed's employment figures (docs/employment.md says how the demo scales the training)."""
+    assert TransferEmployment.objects.filter(year=2019).count() == 15_700
+    assert WelfarePost.objects.count() == 1_687
+    held = WelfarePost.objects.filter(holder__isnull=False)
+    assert held.count() > 1_500
+    assert not held.exclude(holder__member__household__poverty_status__in=REGISTERED).exists()
+    assert CommunityFactory.objects.count() == 10
+    assert 10_000 <= Trainee.objects.count() <= 13_000
+    assert Placement.objects.count() > 0

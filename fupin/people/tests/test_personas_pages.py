@@ -107,8 +107,18 @@ _INDICATOR_NAV = {
     "town_official": ["indicators:data-sets", "indicators:report"],
     "work_team": ["indicators:data-sets"],
 }
+# Employment (fupin/employment): every staff member; what each sees inside is scoped on the pages.
+_EMPLOYMENT_NAV = [
+    "employment:laborer-list", "employment:posting-list", "employment:worklist", "employment:training-list",
+    "employment:welfare-post-list", "employment:factory-list", "employment:transfer-list",
+]  # fmt: skip
 for _persona in NAV:
-    NAV[_persona] = [*NAV[_persona], *_INDICATOR_NAV.get(_persona, []), "indicators:project-list"]
+    NAV[_persona] = [
+        *NAV[_persona],
+        *_INDICATOR_NAV.get(_persona, []),
+        "indicators:project-list",
+        *_EMPLOYMENT_NAV,
+    ]
 
 
 def nav_links(body: str) -> set[str]:

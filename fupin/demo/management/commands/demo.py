@@ -13,6 +13,7 @@ from fupin.core.audit import Actor
 from fupin.core.scope import Scope
 from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
+from fupin.demo.employment import demo_employment
 from fupin.demo.fieldwork import demo_checkins, demo_month
 from fupin.demo.indicators import demo_indicators
 from fupin.demo.rectification import demo_problems_import
@@ -58,8 +59,13 @@ class Command(BaseCommand):
             person_times = demo_trainings(options["seed"], context.actor)
             attempts, passed = demo_exam(options["seed"], context.actor)
             indicators = demo_indicators(options["seed"], context.actor, context.scope)
+            employment = demo_employment(options["seed"], context.actor)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
+        self.stdout.write(
+            "就业帮扶：劳动力 {laborers} 人，转移就业 {transfers} 人，公益岗位 {welfare_posts} 个，"
+            "技能培训 {trainee_person_times} 人次，上岗 {placements} 人".format(**employment)
+        )
         first, _ = demo_month()
         invalid = CheckIn.objects.filter(valid=False).count()
         self.stdout.write(

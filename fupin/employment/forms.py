@@ -1,0 +1,59 @@
+"""Forms of the employment pages; the services check every rule, the forms only shape the input."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fupin.core.web import DateInput, StyledForm
+from fupin.employment.models import EmploymentStatus, Reach, Region, WorkType
+
+BLANK = [("", "—")]
+
+
+class LaborerForm(StyledForm):
+    phone = forms.CharField(label="联系电话", required=False, max_length=20)
+    skills = forms.MultipleChoiceField(
+        label="技能", required=False, choices=WorkType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.ChoiceField(label="就业状态", choices=EmploymentStatus.choices)
+    wish_reach = forms.ChoiceField(label="意愿地点", choices=Reach.choices)
+    wish_work_type = forms.ChoiceField(
+        label="意愿工种", required=False, choices=BLANK + list(WorkType.choices)
+    )
+    available_from = forms.DateField(label="可到岗日期", required=False, widget=DateInput())
+    note = forms.CharField(label="备注", required=False, max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PostingForm(StyledForm):
+    code = forms.CharField(label="岗位编号", max_length=32)
+    employer = forms.CharField(label="用工单位", max_length=100)
+    title = forms.CharField(label="岗位名称", max_length=100)
+    work_type = forms.ChoiceField(label="工种", choices=WorkType.choices)
+    skill_required = forms.BooleanField(label="须具备该技能", required=False)
+    region = forms.ChoiceField(label="工作地域", choices=Region.choices)
+    area_code = forms.CharField(
+        label="区划代码", max_length=12, help_text="县内岗位填所在村、镇或县；县外岗位填本县"
+    )
+    place = forms.CharField(label="工作地点", required=False, max_length=100)
+    monthly_wage = forms.DecimalField(label="月工资（元）", min_value=0, max_digits=9, decimal_places=2)
+    positions = forms.IntegerField(label="招聘人数", min_value=1)
+    start_date = forms.DateField(label="开始日期", widget=DateInput())
+    end_date = forms.DateField(label="截止日期", required=False, widget=DateInput())
+    min_age = forms.IntegerField(label="最低年龄", required=False, min_value=16, max_value=70)
+    max_age = forms.IntegerField(label="最高年龄", required=False, min_value=16, max_value=70)
+    requirements = forms.CharField(label="其他要求", required=False, max_length=300)
+
+
+class PlacementForm(StyledForm):
+    laborer = forms.IntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(label="上岗日期", widget=DateInput())
+
+
+class TransferForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2013, max_value=2035)
+    region = forms.ChoiceField(label="务工地域", choices=Region.choices)
+    place = forms.CharField(label="务工地点", required=False, max_length=100)
+    employer = forms.CharField(label="用工单位", required=False, max_length=100)
+    months = forms.IntegerField(label="务工月数", min_value=1, max_value=12)
+    income = forms.DecimalField(label="务工收入（元）", min_value=0, max_digits=10, decimal_places=2)

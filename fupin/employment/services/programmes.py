@@ -1,0 +1,268 @@
+"""Trainings and trainees, public-welfare posts, community factories and their workers, transfer
+employment: each write checked, audited and kept inside the user's area.
+
+The rules that matter to the county:
+- a certified trainee gains the training's skill (the training is how a laborer 缺技术 gets one);
+- a public-welfare post is held by a laborer of a registered poor household of the post's village,
+  one post per person at a time, and its holder's status becomes 公益岗位;
+- a transfer-employment record is one laborer's year away: 1–12 months, income not negative.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fupin.core import areacode
+from fupin.core.audit import Actor, change_entry, record_change, record_changes
+from fupin.core.bulk import UpsertResult, bulk_upsert
+from fupin.core.exceptions import ApplicationError
+from fupin.core.models import ChangeAction
+from fupin.core.scope import Scope
+from fupin.employment.models import (
+    CommunityFactory,
+    EmploymentStatus,
+    FactoryWorker,
+    Funding,
+    Laborer,
+    PostType,
+    Region,
+    SkillTraining,
+    Trainee,
+    TransferEmployment,
+    WelfarePost,
+    WorkType,
+)
+from fupin.employment.selectors.laborers import REGISTERED
+from fupin.employment.services.common import clean_skills, require_choice, require_write
+
+
+# -- trainings ---------------------------------------------------------------------------------
+def training_problems(values: dict[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not (values.get("title") or "").strip():
+        problems["title"] = "请填写培训名称"
+    if values.get("work_type") not in WorkType.values:
+        problems["work_type"] = "培训工种无效"
+    start, end = values.get("start_date"), values.get("end_date")
+    if start is None or end is None:
+        problems["start_date"] = "请填写培训起止日期"
+    elif end < start:
+        problems["end_date"] = "结束日期不能早于开始日期"
+    return problems
+
+
+@transaction.atomic
+def trainings_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Sessions keyed by code (rows carry code, title, work_type, organizer, area, start_date,
+    end_date, hours)."""
+    for row in rows:
+        if problems := training_problems(row):
+            raise ApplicationError("；".join(problems.values()), field_errors=problems)
+        require_write(scope, row["area"].code)
+    prepared = [
+        {**row, "area_code": row["area"].code, "organizer": row.get("organizer") or ""} for row in rows
+    ]
+    return bulk_upsert(SkillTraining, key="code", rows=prepared, actor=actor)
+
+
+@transaction.atomic
+def trainees_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Trainees keyed by training + laborer (rows carry training, laborer, certified). A certified
+    trainee gains the training's work type as a skill."""
+    for row in rows:
+        require_write(scope, row["laborer"].area_code, "该劳动力")
+    result = bulk_upsert(Trainee, key_fields=("training", "laborer"), rows=rows, actor=actor)
+    gains: dict[int, tuple[Laborer, set[str]]] = {}
+    for row in rows:
+        if row.get("certified"):
+            laborer = row["laborer"]
+            gains.setdefault(laborer.pk, (laborer, set()))[1].add(row["training"].work_type)
+    _add_skills(actor, gains)
+    return result
+
+
+def _add_skills(actor: Actor, gains: dict[int, tuple[Laborer, set[str]]]) -> None:
+    """Add the skills to the laborers as stored now. Laborers who end with the same skills are
+    updated in one statement: a county's year of trainings gives a few dozen skill sets to
+    thousands of laborers."""
+    now = timezone.now()
+    groups: dict[tuple[str, ...], list[Laborer]] = defaultdict(list)
+    for laborer in Laborer.objects.filter(pk__in=list(gains)):
+        merged = clean_skills([*laborer.skills, *gains[laborer.pk][1]])
+        if merged != list(laborer.skills):
+            groups[tuple(merged)].append(laborer)
+    entries = []
+    for skills, laborers in groups.items():
+        Laborer.objects.filter(pk__in=[lab.pk for lab in laborers]).update(
+            skills=list(skills), version=F("version") + 1, updated_at=now
+        )
+        for laborer in laborers:
+            before = laborer.audit_snapshot()
+            laborer.skills, laborer.version, laborer.updated_at = list(skills), laborer.version + 1, now
+            entries.append(
+                change_entry(
+                    actor, laborer, action=ChangeAction.UPDATE, before=before, after=laborer.audit_snapshot()
+                )
+            )
+    record_changes(entries)
+
+
+# -- public-welfare posts -----------------------------------------------------------------------
+def welfare_post_problems(values: dict[str, Any], *, held_elsewhere: bool = False) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    village = values.get("village")
+    if village is None or areacode.level_of(village.code) != areacode.VILLAGE:
+        problems["village"] = "公益岗位须设在村"
+    if values.get("post_type") not in PostType.values:
+        problems["post_type"] = "岗位类型无效"
+    if values.get("funding") not in Funding.values:
+        problems["funding"] = "资金来源无效"
+    wage = values.get("monthly_wage")
+    if wage is None or wage < 0:
+        problems["monthly_wage"] = "月工资不能为负"
+    start, end = values.get("start_date"), values.get("end_date")
+    if start is None:
+        problems["start_date"] = "请填写开始日期"
+    elif end is not None and end < start:
+        problems["end_date"] = "结束日期不能早于开始日期"
+    holder: Laborer | None = values.get("holder")
+    if holder is not None and village is not None:
+        if holder.area_code != village.code:
+            problems["holder"] = f"{holder.name}不是本村劳动力"
+        elif holder.member.household.poverty_status not in REGISTERED:
+            problems["holder"] = f"{holder.name}不是建档立卡贫困户劳动力"
+        elif held_elsewhere:
+            problems["holder"] = f"{holder.name}已在其他公益岗位在岗"
+    return problems
+
+
+def holders_elsewhere(rows: Sequence[dict[str, Any]]) -> set[tuple[str, int]]:
+    """(post code, laborer id) of rows whose holder holds another current post, stored or in the rows."""
+    holders = [
+        row["holder"].pk for row in rows if row.get("holder") is not None and row.get("end_date") is None
+    ]
+    stored = WelfarePost.objects.filter(holder_id__in=holders, end_date__isnull=True).values_list(
+        "code", "holder_id"
+    )
+    held: dict[int, set[str]] = {}
+    for code, holder_id in stored:
+        held.setdefault(holder_id, set()).add(code)
+    for row in rows:
+        if row.get("holder") is not None and row.get("end_date") is None:
+            held.setdefault(row["holder"].pk, set()).add(row["code"])
+    return {(code, holder) for holder, codes in held.items() if len(codes) > 1 for code in codes}
+
+
+@transaction.atomic
+def welfare_posts_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Posts keyed by code (rows carry code, village, post_type, holder, monthly_wage, funding,
+    start_date, end_date). A current holder's status becomes 公益岗位."""
+    clashes = holders_elsewhere(rows)
+    for row in rows:
+        holder = row.get("holder")
+        clash = holder is not None and (row["code"], holder.pk) in clashes
+        if problems := welfare_post_problems(row, held_elsewhere=clash):
+            raise ApplicationError("；".join(problems.values()), field_errors=problems)
+        require_write(scope, row["village"].code)
+    prepared = [{**row, "area_code": row["village"].code} for row in rows]
+    result = bulk_upsert(WelfarePost, key="code", rows=prepared, actor=actor, select_related=("holder",))
+    current = [row["holder"] for row in rows if row.get("holder") and row.get("end_date") is None]
+    status_rows = [
+        {"id_number": lab.id_number, "status": EmploymentStatus.WELFARE_JOB}
+        for lab in current
+        if lab.status != EmploymentStatus.WELFARE_JOB
+    ]
+    if status_rows:
+        bulk_upsert(Laborer, key="id_number", rows=status_rows, actor=actor)
+    return result
+
+
+# -- community factories --------------------------------------------------------------------------
+@transaction.atomic
+def factory_create(
+    *, actor: Actor, scope: Scope, code: str, name: str, area: Any, industry: str = "", opened: Any = None
+) -> CommunityFactory:
+    require_write(scope, area.code)
+    if not name.strip():
+        raise ApplicationError("请填写工厂名称", field_errors={"name": "请填写工厂名称"})
+    if CommunityFactory.objects.filter(code=code).exists():
+        raise ApplicationError(f"工厂编号{code}已存在", field_errors={"code": "工厂编号已存在"})
+    factory = CommunityFactory.objects.create(
+        code=code, name=name.strip(), area=area, industry=industry.strip(), opened=opened
+    )
+    record_change(actor, factory, action=ChangeAction.CREATE, before=None)
+    return factory
+
+
+@transaction.atomic
+def factory_workers_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Workers keyed by factory + laborer + start date (rows carry factory, laborer, start_date,
+    end_date, monthly_wage). A factory takes workers of its county only."""
+    for row in rows:
+        factory: CommunityFactory = row["factory"]
+        laborer: Laborer = row["laborer"]
+        require_write(scope, factory.area_code)
+        if areacode.county_code_of(laborer.area_code) != areacode.county_code_of(factory.area_code):
+            raise ApplicationError(
+                f"{laborer.name}不是本县劳动力", field_errors={"laborer": "不是本县劳动力"}
+            )
+        if row.get("end_date") and row["end_date"] < row["start_date"]:
+            raise ApplicationError(
+                "离职日期不能早于入职日期", field_errors={"end_date": "离职日期早于入职日期"}
+            )
+    return bulk_upsert(FactoryWorker, key_fields=("factory", "laborer", "start_date"), rows=rows, actor=actor)
+
+
+# -- transfer employment ----------------------------------------------------------------------------
+def transfer_problems(values: dict[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if values.get("region") not in Region.values:
+        problems["region"] = "务工地域无效"
+    months = values.get("months")
+    if months is None or not 1 <= months <= 12:
+        problems["months"] = "务工月数应为1到12"
+    income = values.get("income")
+    if income is None or income < 0:
+        problems["income"] = "务工收入不能为负"
+    year = values.get("year")
+    if year is None or not 2013 <= year <= 2035:
+        problems["year"] = "年度应在2013到2035之间"
+    return problems
+
+
+@transaction.atomic
+def transfers_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Records keyed by laborer + year (rows carry laborer, year, region, place, employer, months,
+    income)."""
+    for row in rows:
+        require_choice(row.get("region") or "", Region.values, "region", "务工地域")
+        if problems := transfer_problems(row):
+            raise ApplicationError("；".join(problems.values()), field_errors=problems)
+        require_write(scope, row["laborer"].area_code, "该劳动力")
+    prepared = [
+        {
+            **row,
+            "area_code": row["laborer"].area_code,
+            "place": row.get("place") or "",
+            "employer": row.get("employer") or "",
+        }
+        for row in rows
+    ]
+    return bulk_upsert(TransferEmployment, key_fields=("laborer", "year"), rows=prepared, actor=actor)
+
+
+@transaction.atomic
+def factories_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
+    """Factories keyed by code (rows carry code, name, area, industry, opened)."""
+    for row in rows:
+        if not (row.get("name") or "").strip():
+            raise ApplicationError("请填写工厂名称", field_errors={"name": "请填写工厂名称"})
+        require_write(scope, row["area"].code)
+    prepared = [{**row, "area_code": row["area"].code, "industry": row.get("industry") or ""} for row in rows]
+    return bulk_upsert(CommunityFactory, key="code", rows=prepared, actor=actor)

@@ -1,0 +1,31 @@
+"""What the employment pages share: a service write whose refusal lands on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from fupin.core.exceptions import ApplicationError
+from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
+from fupin.core.web import put_refusal_on_form
+
+T = TypeVar("T")
+
+
+def saved(request: HttpRequest, form: forms.Form | None, write: Callable[[], T]) -> T | None:
+    """One service write; a refusal of permission is a 403, any other refusal goes onto the form
+    and into a message, and None says nothing was saved."""
+    try:
+        return write()
+    except ServicePermissionDenied as error:
+        raise PermissionDenied(error.message) from error
+    except ApplicationError as error:
+        if form is not None:
+            put_refusal_on_form(form, error)
+        messages.error(request, f"未保存：{error.message}")
+        return None
