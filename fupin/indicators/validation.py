@@ -4,8 +4,8 @@ Per value: an integer indicator takes whole numbers; a percent lies in 0–100 u
 sets its own range (a growth rate may be negative); no value may pass the indicator's minimum or
 maximum (an unset minimum means 0: counts and amounts are never negative); a value has at most the
 indicator's decimal places. Between values: each rule of the data set (A ≤ B …) is checked when both
-sides are given. A plan is checked like a value, but the rules between indicators bind actual values
-only (plans of different indicators need not respect them).
+sides are given (a retired rule is not checked). A plan is checked like a value, but the rules
+between indicators bind actual values only (plans of different indicators need not respect them).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def entry_problems(
             given[indicator.pk] = entry.value
     if kind != ValueKind.ACTUAL:
         return problems
-    for rule in data_set.rules.select_related("left", "right"):
+    for rule in data_set.rules.filter(active=True).select_related("left", "right"):
         left, right = given.get(rule.left_id), given.get(rule.right_id)
         if left is None or right is None:
             continue

@@ -87,8 +87,9 @@ def approval_board(request: HttpRequest, code: str) -> HttpResponse:
                 "can_unapprove": report is not None and approval.may_unapprove(scope, report),
             }
         )
+    # A retired data set is no longer expected: only the reports already made are counted.
     counts = {
-        "expected": len(rows),
+        "expected": len(rows) if data_set.active else len(reports),
         "entered": len(reports),
         "submitted": sum(1 for r in reports.values() if r.status != "open"),
         "approved": sum(1 for r in reports.values() if r.status == "approved"),

@@ -98,8 +98,9 @@ class IndicatorValuesLedger(Ledger):
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         indicators = fetch_by_key(Indicator, "code", sorted({r.values["indicator_code"] for r in rows}))
         areas = fetch_by_key(Area, "code", sorted({r.values["area_code"] for r in rows}))
+        # An indicator is entered through the first data set (by code) that still takes it.
         sets: dict[int, DataSet] = {}
-        for data_set in DataSet.objects.prefetch_related("indicators"):
+        for data_set in DataSet.objects.filter(active=True).prefetch_related("indicators").order_by("code"):
             for indicator in data_set.indicators.all():
                 sets.setdefault(indicator.pk, data_set)
         for row in rows:
@@ -128,9 +129,17 @@ class IndicatorValuesLedger(Ledger):
         values = row.values
         indicator, area = indicators.get(values["indicator_code"]), areas.get(values["area_code"])
         year, period_type, period = values["period"]
+        if indicator is not None and not indicator.active:
+            errors.add(
+                row.number, "indicator_code", indicator.code, f"指标“{indicator.name}”已停用，不再填报"
+            )
+            return
         if indicator is None or indicator.pk not in sets:
             errors.add(
-                row.number, "indicator_code", values["indicator_code"], "指标编码不存在或不属于任何报表"
+                row.number,
+                "indicator_code",
+                values["indicator_code"],
+                "指标编码不存在或不属于任何在用的报表",
             )
             return
         data_set = sets[indicator.pk]
