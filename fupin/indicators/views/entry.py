@@ -129,7 +129,7 @@ def entry_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "indicators/entry.html",
-        _context(scope, data_set, area, kind, year, period, report, form, editable),
+        _context(scope, data_set, area, kind, year, period, report, form, editable, request.user.pk),
     )
 
 
@@ -164,8 +164,11 @@ def _context(
     report: Report,
     form: EntryForm,
     editable: bool,
+    user_id: int | None,
 ) -> dict[str, Any]:
     rules = list(data_set.rules.filter(active=True).select_related("left", "right"))
+    approvable = report.pk is not None and approval.may_approve(scope, report)
+    own = approvable and approval.submitted_by_self(scope, user_id, report)
     return {
         "data_set": data_set,
         "area": area,
@@ -185,7 +188,8 @@ def _context(
         and report.is_open
         and data_set.active
         and may_enter(scope, data_set, area),
-        "can_approve": report.pk is not None and approval.may_approve(scope, report),
+        "can_approve": approvable and not own,
+        "own_report": approval.OWN_REPORT if own else "",
         "can_unapprove": report.pk is not None and approval.may_unapprove(scope, report),
         "can_return": report.pk is not None and approval.may_return(scope, report),
         "self_url": form_url(data_set, area, kind, year, period),
