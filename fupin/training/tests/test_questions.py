@@ -4,6 +4,7 @@ showed it, whatever is edited afterwards on the page or by the ledger."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -13,7 +14,8 @@ from fupin.conftest import SYSTEM
 from fupin.core.exceptions import ApplicationError, PermissionDenied
 from fupin.core.models import ChangeLog
 from fupin.ledgers.tests.helpers import import_rows, messages
-from fupin.training.models import Answer, Question, QuestionRevision
+from fupin.training.models import Answer, Attempt, Question, QuestionRevision
+from fupin.training.selectors.exams import attempt_paper
 from fupin.training.services.exams import answer_save, attempt_start, attempt_submit
 from fupin.training.services.questions import question_create
 from fupin.training.tests.conftest import Tr
@@ -146,3 +148,16 @@ def test_others_cannot_keep_the_bank(tr: Tr, persona: str) -> None:
     assert Question.objects.get(code="S1").active
     with pytest.raises(PermissionDenied, match="题库由县扶贫办维护"):
         question_create(actor=SYSTEM, scope=tr.scope(persona), values=question_post())
+
+
+def test_the_migration_records_the_papers_of_attempts_made_before_revisions(tr: Tr) -> None:
+    from django.apps import apps
+
+    record_papers = import_module("fupin.training.migrations.0002_question_revisions").record_papers
+    attempt = attempt_start(actor=SYSTEM, exam=tr.exam(), cadre=tr.cadre("G3"))
+    Attempt.objects.update(revision_ids=[])
+    QuestionRevision.objects.all().delete()
+    record_papers(apps, None)
+    attempt.refresh_from_db()
+    assert [r.question_id for r in attempt_paper(attempt)] == attempt.question_ids
+    assert QuestionRevision.objects.count() == Question.objects.count()
