@@ -49,6 +49,7 @@ from fupin.training.models import (
     TrainingKind,
 )
 from fupin.training.services.exams import category_pools, draw_paper, score_of
+from fupin.training.services.questions import paper_revisions
 from fupin.training.services.trainings import new_sign_in_token
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -251,6 +252,7 @@ def demo_exam(seed: int, actor: Actor) -> tuple[int, int]:
     )
     pools = category_pools(list(DRAW_RULE))
     questions = {q.pk: q for q in Question.objects.all()}
+    revisions = dict(zip(list(questions), paper_revisions(list(questions)), strict=True))
     cadres = list(Cadre.objects.only("code", "name").order_by("code"))
     attempts: list[Attempt] = []
     answers: list[list[tuple[int, str, bool]]] = []
@@ -282,6 +284,7 @@ def demo_exam(seed: int, actor: Actor) -> tuple[int, int]:
                     started_at=started,
                     deadline=min(started + dt.timedelta(minutes=30), EXAM_CLOSES),
                     question_ids=paper,
+                    revision_ids=[revisions[pk] for pk in paper],
                     scored_at=started + took,
                     correct=right,
                     score=score,

@@ -166,3 +166,36 @@ class RuleForm(StyledForm):
     left = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.order_by("order", "code"))
     operator = forms.ChoiceField(label="关系", choices=RuleOperator.choices)
     right = forms.ModelChoiceField(label="对比指标", queryset=Indicator.objects.order_by("order", "code"))
+
+
+class IndicatorEditForm(IndicatorForm):
+    """An indicator's definition as edited: its code stays (files and reports key on it)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+
+
+class DataSetEditForm(DataSetForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+
+
+class RuleEditForm(StyledForm):
+    left = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
+    operator = forms.ChoiceField(label="关系", choices=RuleOperator.choices)
+    right = forms.ModelChoiceField(label="对比指标", queryset=Indicator.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, data_set: DataSet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = data_set.indicators.order_by("order", "code")
+        for name in ("left", "right"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = members

@@ -4,18 +4,18 @@ Per value: an integer indicator takes whole numbers; a percent lies in 0–100 u
 sets its own range (a growth rate may be negative); no value may pass the indicator's minimum or
 maximum (an unset minimum means 0: counts and amounts are never negative); a value has at most the
 indicator's decimal places. Between values: each rule of the data set (A ≤ B …) is checked when both
-sides are given. A plan is checked like a value, but the rules between indicators bind actual values
-only (plans of different indicators need not respect them).
+sides are given (a retired rule is not checked). A plan is checked like a value, but the rules
+between indicators bind actual values only (plans of different indicators need not respect them).
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from fupin.indicators.models import DataSet, Indicator, RuleOperator, ValueKind, ValueType
+from fupin.indicators.models import DataSet, Indicator, RuleOperator, ValidationRule, ValueKind, ValueType
 
 if TYPE_CHECKING:
     from fupin.indicators.services.entry import Entry
@@ -74,14 +74,31 @@ def entry_problems(
             given[indicator.pk] = entry.value
     if kind != ValueKind.ACTUAL:
         return problems
-    for rule in data_set.rules.select_related("left", "right"):
+    for rule, reason in rule_problems(data_set, given):
+        problems.setdefault(field_name(rule.left), reason)
+    return problems
+
+
+def rule_problems(
+    data_set: DataSet, given: Mapping[int, Decimal], *, stored: Collection[int] = ()
+) -> list[tuple[ValidationRule, str]]:
+    """Each active rule of the data set that the values (indicator id → value) break, with the
+    reason naming both indicators; a value whose indicator is in `stored` is marked as already
+    stored (the ledger checks a file's values against those of the form already entered)."""
+    broken = []
+    for rule in data_set.rules.filter(active=True).select_related("left", "right"):
         left, right = given.get(rule.left_id), given.get(rule.right_id)
         if left is None or right is None:
             continue
         holds, words = OPERATORS[rule.operator]
         if not holds(left, right):
-            problems.setdefault(
-                field_name(rule.left),
-                f"“{rule.left.name}”（{shown(left)}）{words}“{rule.right.name}”（{shown(right)}）",
+            mark_left = "，已存" if rule.left_id in stored else ""
+            mark_right = "，已存" if rule.right_id in stored else ""
+            broken.append(
+                (
+                    rule,
+                    f"“{rule.left.name}”（{shown(left)}{mark_left}）{words}"
+                    f"“{rule.right.name}”（{shown(right)}{mark_right}）",
+                )
             )
-    return problems
+    return broken

@@ -9,7 +9,8 @@ from django import forms
 from fupin.areas.models import Area
 from fupin.core.web import DateInput, StyledForm
 from fupin.people.models import Unit
-from fupin.training.models import PaperKind, TrainingKind
+from fupin.training.models import PaperKind, Question, QuestionKind, TrainingKind
+from fupin.training.services.questions import OPTION_COLUMNS
 
 
 class TrainingForm(StyledForm):
@@ -110,3 +111,43 @@ class ExamEditForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["closes_at"].widget.format = "%Y-%m-%dT%H:%M"
+
+
+class QuestionForm(StyledForm):
+    """One question of the bank, as a row of the questions ledger has it (the same checks run on
+    both: fupin.training.services.questions.question_problems)."""
+
+    code = forms.CharField(label="题目编号", max_length=40)
+    kind = forms.ChoiceField(label="题型", choices=QuestionKind.choices)
+    category = forms.CharField(label="题目类别", max_length=50)
+    text = forms.CharField(label="题干", widget=forms.Textarea(attrs={"rows": 3}))
+    option_a = forms.CharField(label="选项A", required=False, help_text="判断题不填选项")
+    option_b = forms.CharField(label="选项B", required=False)
+    option_c = forms.CharField(label="选项C", required=False)
+    option_d = forms.CharField(label="选项D", required=False)
+    option_e = forms.CharField(label="选项E", required=False)
+    option_f = forms.CharField(label="选项F", required=False)
+    answer = forms.CharField(
+        label="答案", max_length=20, help_text="选择题填字母，如 A 或 ACD；判断题填 正确 或 错误"
+    )
+    explanation = forms.CharField(label="解析", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, question: Question | None = None, **kwargs: Any) -> None:
+        if question is not None:
+            judge = question.kind == QuestionKind.JUDGE
+            initial = {
+                "code": question.code,
+                "kind": question.kind,
+                "category": question.category,
+                "text": question.text,
+                "answer": ("正确" if question.answer == "A" else "错误") if judge else question.answer,
+                "explanation": question.explanation,
+                "version": question.version,
+            }
+            for key, option in zip(OPTION_COLUMNS, [] if judge else question.options, strict=False):
+                initial[key] = option
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if question is not None:
+            self.fields["code"].disabled = True

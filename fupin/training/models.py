@@ -148,6 +148,51 @@ class Question(TimestampedModel):
         }
 
 
+class QuestionRevision(models.Model):
+    """A question's content as it stood at one of its versions, recorded when a paper first shows
+    that version: an attempt keeps the revisions it was given, so editing the question later (on the
+    question page or by the ledger) changes neither what the cadre answered nor how it is scored."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("题目"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("题目版本"))
+    kind = models.CharField(_("题型"), max_length=10, choices=QuestionKind.choices)
+    text = models.TextField(_("题干"))
+    options = models.JSONField(_("选项"), default=list)
+    answer = models.CharField(_("答案"), max_length=8)
+    explanation = models.TextField(_("解析"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("题目版本")
+        verbose_name_plural = _("题目版本")
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="question_revision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionRevision:
+        return cls(
+            question=question,
+            number=question.version,
+            kind=question.kind,
+            text=question.text,
+            options=list(question.options),
+            answer=question.answer,
+            explanation=question.explanation,
+        )
+
+    @property
+    def code(self) -> str:
+        return self.question.code
+
+    @property
+    def lettered_options(self) -> list[tuple[str, str]]:
+        return list(zip(OPTION_LETTERS, self.options, strict=False))
+
+
 class PaperKind(models.TextChoices):
     FIXED = "fixed", _("固定试卷")
     RANDOM = "random", _("随机抽题")
@@ -227,6 +272,8 @@ class Attempt(TimestampedModel):
     # started_at + the time limit, but never after the exam closes.
     deadline = models.DateTimeField(_("交卷期限"))
     question_ids = models.JSONField(_("试卷"), default=list)
+    # The QuestionRevision of each question, in the same order: the paper as it was shown.
+    revision_ids = models.JSONField(_("试卷题目版本"), default=list)
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
     # Scored past its deadline, with what was saved (the cadre never pressed 交卷).
     timed_out = models.BooleanField(_("超时自动交卷"), default=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -70,6 +71,9 @@ def api_root(request: Request) -> Response:
 
 # The pages a cadre may need with no network, and the assets they load.
 OFFLINE_PAGES = ("fieldwork:checkin", "fieldwork:checkin-mine")
+# Pages with a code in their address, kept once opened: an exam being taken (a reload with no
+# network shows it again, with the answers the phone keeps).
+OFFLINE_PAGE_PATTERNS: tuple[tuple[str, list[str | int]], ...] = (("training:attempt", ["EXAMCODE", 999999]),)
 OFFLINE_ASSETS = (
     "vendor/bootstrap/css/bootstrap.min.css",
     "vendor/bootstrap/js/bootstrap.bundle.min.js",
@@ -77,7 +81,15 @@ OFFLINE_ASSETS = (
     "web/fupin.css",
     "web/checkin.css",
     "web/checkin.js",
+    "training/exam.js",
 )
+
+
+def _page_pattern(name: str, args: list[str | int]) -> str:
+    """The regular expression (JavaScript) of a page's addresses: the sample code and number in
+    `args` stand for any code and any number."""
+    path = re.escape(reverse(name, args=args))
+    return "^" + path.replace("EXAMCODE", "[^/]+").replace("999999", "\\d+") + "$"
 
 
 @require_GET
@@ -89,6 +101,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "web/sw.js",
         {
             "pages": [reverse(name) for name in OFFLINE_PAGES],
+            "patterns": [_page_pattern(name, args) for name, args in OFFLINE_PAGE_PATTERNS],
             "assets": assets,
             # A new asset set (a deployment) gives a new cache name, and the old cache is dropped.
             "version": hashlib.sha256("|".join(assets).encode()).hexdigest()[:12],

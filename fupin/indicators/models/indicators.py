@@ -67,6 +67,8 @@ class Indicator(TimestampedModel):
     maximum = models.DecimalField(_("最大值"), max_digits=18, decimal_places=4, null=True, blank=True)
     description = models.TextField(_("口径说明"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # A retired (停用) indicator is no longer entered; its stored values stay and are still reported.
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("指标")
@@ -87,6 +89,9 @@ class Indicator(TimestampedModel):
             "小数位数": self.decimals,
             "最小值": None if self.minimum is None else str(self.minimum),
             "最大值": None if self.maximum is None else str(self.maximum),
+            "口径说明": self.description,
+            "排序": self.order,
+            "启用": self.active,
         }
 
 
@@ -99,6 +104,8 @@ class DataSet(TimestampedModel):
     level = models.CharField(_("填报层级"), max_length=10, choices=ReportLevel.choices)
     indicators = models.ManyToManyField(Indicator, verbose_name=_("指标"), related_name="data_sets")
     description = models.TextField(_("说明"), blank=True)
+    # A retired (停用) data set is no longer entered nor expected; its reports and values stay.
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("报表")
@@ -114,6 +121,9 @@ class DataSet(TimestampedModel):
             "报表名称": self.name,
             "报送周期": choice_label(PeriodType, self.period_type),
             "填报层级": choice_label(ReportLevel, self.level),
+            "指标": sorted(self.indicators.values_list("code", flat=True)) if self.pk else [],
+            "说明": self.description,
+            "启用": self.active,
         }
 
 
@@ -138,6 +148,8 @@ class ValidationRule(TimestampedModel):
     right = models.ForeignKey(
         Indicator, verbose_name=_("右侧指标"), on_delete=models.CASCADE, related_name="+"
     )
+    # A retired (停用) rule is no longer checked.
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("校验规则")
@@ -148,7 +160,7 @@ class ValidationRule(TimestampedModel):
         return f"{self.left.name} {self.get_operator_display()} {self.right.name}"
 
     def audit_snapshot(self) -> JSON:
-        return {"报表": self.data_set.code, "规则": str(self)}
+        return {"报表": self.data_set.code, "规则": str(self), "启用": self.active}
 
 
 class DataValue(TimestampedModel):

@@ -9,7 +9,7 @@ document agree.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from fupin.areas.models import Area
@@ -122,22 +122,39 @@ def indicator_row(
 
 
 def indicator_report(area: Area, year: int, month: int) -> IndicatorReport:
-    # An indicator in two data sets is reported once, with the first data set (by code) that has it.
+    # An indicator in two data sets is reported once, with the first data set (by code, one in use
+    # before a retired one) that has it.
     members: dict[int, tuple[DataSet, Indicator]] = {}
-    for data_set in report_data_sets(area):
+    for data_set in sorted(report_data_sets(area), key=lambda ds: (not ds.active, ds.code)):
         for indicator in data_set.indicators.all():
             members.setdefault(indicator.pk, (data_set, indicator))
     ordered = sorted(members.values(), key=lambda member: (member[1].order, member[1].code))
     indicators = [indicator for _, indicator in ordered]
     actual = _load(indicators, area, [year, year - 1], ValueKind.ACTUAL)
     plans = _load(indicators, area, [year], ValueKind.PLAN)
+    # A retired indicator or data set is no longer expected: it is reported for the years it has
+    # values in, and never lists missing periods.
+    retired = {i.pk for ds, i in ordered if not (ds.active and i.active)}
+    ordered = [(ds, i) for ds, i in ordered if i.pk not in retired or _has_values(actual, plans, i, year)]
     areas_of = {level: reporting_areas(area, level) for level in {ds.level for ds, _ in ordered}}
     names = {code: name for areas in areas_of.values() for code, name in areas.items()}
     rows = [
         indicator_row(indicator, data_set, areas_of[data_set.level], area, year, month, actual, plans)
         for data_set, indicator in ordered
     ]
+    rows = [
+        replace(row, figure=replace(row.figure, missing=()), last_year=replace(row.last_year, missing=()))
+        if indicator.pk in retired
+        else row
+        for row, (_, indicator) in zip(rows, ordered, strict=True)
+    ]
     return IndicatorReport(area=area, year=year, month=month, rows=rows, names=names)
+
+
+def _has_values(actual: Loaded, plans: Loaded, indicator: Indicator, year: int) -> bool:
+    return any(year in by_year for by_year in actual.get(indicator.pk, {}).values()) or any(
+        year in by_year for by_year in plans.get(indicator.pk, {}).values()
+    )
 
 
 def report_area(scope: Scope, code: str) -> Area | None:

@@ -67,6 +67,15 @@ def may_approve(scope: Scope, report: Report) -> bool:
     return level is not None and acts_at(scope, level, report)
 
 
+def submitted_by_self(scope: Scope, user_id: int | None, report: Report) -> bool:
+    """Whether the user submitted the report and so may not approve it: a town official may fill a
+    village's form for it, but then someone else approves it (a platform administrator excepted)."""
+    return scope.role != SUPERUSER and user_id is not None and report.submitted_by_id == user_id
+
+
+OWN_REPORT = "本人上报，须由他人审核"
+
+
 def may_unapprove(scope: Scope, report: Report) -> bool:
     return report.status == ReportStatus.APPROVED and acts_at(scope, report.approved_level, report)
 
@@ -122,9 +131,8 @@ def report_approve(*, actor: Actor, scope: Scope, report: Report, expected_versi
         raise ApplicationError("该报表当前不需要审核")
     if not acts_at(scope, level, report):
         raise PermissionDenied(f"该报表须由{LEVEL_LABELS[ReportLevel(level)]}级审核")
-    # A town official may fill a village's form for it, but then someone else approves it.
-    if scope.role != SUPERUSER and actor.user is not None and report.submitted_by_id == actor.user.pk:
-        raise PermissionDenied("不能审核本人上报的报表")
+    if submitted_by_self(scope, actor.user.pk if actor.user is not None else None, report):
+        raise PermissionDenied(f"不能审核本人上报的报表：{OWN_REPORT}")
     return _step(
         report, actor, ReportAction.APPROVE, level=level, status=ReportStatus.APPROVED, approved_level=level
     )

@@ -42,6 +42,15 @@ LOCKED = {
 }
 
 
+RETIRED = "报表“{}”已停用，不再填报"
+
+
+def entered_indicators(data_set: DataSet) -> list[Indicator]:
+    """The indicators a form of the data set takes: retired ones are left out (and their stored
+    values left alone)."""
+    return list(data_set.indicators.filter(active=True).order_by("order", "code"))
+
+
 @dataclass(frozen=True)
 class Entry:
     value: Decimal | None
@@ -102,7 +111,9 @@ def values_save(
     if report.version != expected_version:
         raise ConflictError(STALE)
     check_open(report)
-    indicators = list(data_set.indicators.order_by("order", "code"))
+    if not data_set.active:
+        raise PermissionDenied(RETIRED.format(data_set.name))
+    indicators = entered_indicators(data_set)
     problems = entry_problems(data_set, indicators, entries, kind=kind)
     if problems:
         raise ApplicationError("填报数据未通过校验：" + "；".join(problems.values()), field_errors=problems)

@@ -85,6 +85,7 @@ def test_every_error_is_named_and_nothing_is_written(ind: Ind) -> None:
         (6, "数值"),
         (7, "数值"),
         (8, "数值"),
+        (9, "数值"),  # both rows of a broken rule are named
         (10, "期间"),
         (11, "期间"),
         (12, "指标编码"),
@@ -94,6 +95,27 @@ def test_every_error_is_named_and_nothing_is_written(ind: Ind) -> None:
     assert "“公益岗位在岗人数”（9）不应大于“脱贫劳动力人数”（4）" in text
     assert "已锁定" in text and "与第2行重复" in text
     assert DataValue.objects.count() == 1  # only the submitted report's own value
+
+
+def test_rules_are_checked_against_the_values_already_stored_for_the_form(ind: Ind) -> None:
+    ind.enter(ind.county.village_a1, 2019, 11, {"CJ01": 1, "CJ02": 3, "CJ03": 4})
+    # 9 jobs in the file against the 4 labourers already stored: refused, naming both.
+    outcome = import_rows("indicator-values", [HEADER, ["CJ02", A1, "2019-11", "", "9", ""]])
+    assert error_cells(outcome) == {(2, "数值")}
+    assert "“公益岗位在岗人数”（9）不应大于“脱贫劳动力人数”（4，已存）" in messages(outcome)
+    # The stored side broken by the file's other side: 2 labourers against the 3 jobs stored.
+    outcome = import_rows("indicator-values", [HEADER, ["CJ03", A1, "2019-11", "", "2", ""]])
+    assert "“公益岗位在岗人数”（3，已存）不应大于“脱贫劳动力人数”（2）" in messages(outcome)
+    # The file's value wins over the stored one: both changed together pass.
+    outcome = import_rows(
+        "indicator-values",
+        [HEADER, ["CJ02", A1, "2019-11", "", "9", ""], ["CJ03", A1, "2019-11", "", "10", ""]],
+    )
+    assert outcome.ok, messages(outcome)
+    # Another period's or another village's stored values do not bind the file's row.
+    outcome = import_rows("indicator-values", [HEADER, ["CJ02", A1, "2019-10", "", "9", ""]])
+    assert outcome.ok, messages(outcome)
+    assert DataValue.objects.get(indicator=ind.jobs, period=11).value == 9
 
 
 def test_outside_the_scope_is_refused(ind: Ind) -> None:

@@ -15,9 +15,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from fupin.conftest import EVERYTHING, SYSTEM
+from fupin.core.audit import Actor
+from fupin.core.roles import Role
 from fupin.indicators.models import DataValue, Report, ReportStatus
 from fupin.indicators.services.approval import report_submit
 from fupin.indicators.tests.conftest import Ind
+from fupin.people.services import account_create
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,35 @@ def test_approval_board_shows_who_submitted_and_the_town_approves(ind: Ind) -> N
     )
     report.refresh_from_db()
     assert (report.status, report.approved_level) == (ReportStatus.APPROVED, "town")
+
+
+def test_the_submitter_sees_no_approve_button_but_why(ind: Ind) -> None:
+    """A town official who filled and submitted a village's form for it may not approve it: the
+    board and the form hide the button and say why; another town official of the town may."""
+    official = ind.personas.users["town_official"]
+    scope = ind.scope("town_official")
+    report = ind.enter(ind.county.village_a1, 2019, 11, {"CJ01": 5}, scope=scope)
+    report_submit(actor=Actor.of(official), scope=scope, report=report, expected_version=report.version)
+    client = ind.personas.client("town_official")
+    url = reverse("indicators:approvals", args=[ind.village_set.code]) + "?year=2019&period=11"
+    row = client.get(url).content.decode().split(f'data-area="{A1}"')[1].split("</tr>")[0]
+    assert "审核通过" not in row and "本人上报，须由他人审核" in row
+    form = client.get(entry_url(ind)).content.decode()
+    assert "审核通过" not in form and "本人上报，须由他人审核" in form
+    # Another official of the town sees the button and approves.
+    colleague = account_create(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        username="town_official_2",
+        password="x-Passw0rd!",
+        role=Role.TOWN_OFFICIAL,
+        area=ind.county.town_a,
+        unit=ind.county.town_a_gov,
+    ).user
+    other = Client()
+    other.force_login(colleague)
+    row = other.get(url).content.decode().split(f'data-area="{A1}"')[1].split("</tr>")[0]
+    assert "审核通过" in row and "本人上报" not in row
 
 
 @pytest.mark.parametrize("persona", ["work_team", "unit_user", "paired_cadre"])

@@ -77,18 +77,23 @@ def approval_board(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     for code_, name in areas.items():
         report = reports.get(code_)
+        # The approve button is hidden from the one who submitted (the service refuses them), and why.
+        approvable = report is not None and approval.may_approve(scope, report)
+        own = report is not None and approvable and approval.submitted_by_self(scope, request.user.pk, report)
         rows.append(
             {
                 "code": code_,
                 "name": name,
                 "report": report,
                 "url": form_url(data_set, report.area, kind, year, period) if report else None,
-                "can_approve": report is not None and approval.may_approve(scope, report),
+                "can_approve": approvable and not own,
+                "own_report": own,
                 "can_unapprove": report is not None and approval.may_unapprove(scope, report),
             }
         )
+    # A retired data set is no longer expected: only the reports already made are counted.
     counts = {
-        "expected": len(rows),
+        "expected": len(rows) if data_set.active else len(reports),
         "entered": len(reports),
         "submitted": sum(1 for r in reports.values() if r.status != "open"),
         "approved": sum(1 for r in reports.values() if r.status == "approved"),
@@ -104,6 +109,7 @@ def approval_board(request: HttpRequest, code: str) -> HttpResponse:
         "rows": rows,
         "counts": counts,
         "next": request.get_full_path(),
+        "own_report": approval.OWN_REPORT,
     }
     return render(request, "indicators/approvals.html", context)
 

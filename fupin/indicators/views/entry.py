@@ -26,7 +26,7 @@ from fupin.indicators.forms import EntryForm
 from fupin.indicators.models import DataSet, DataValue, PeriodType, Report, ValueKind
 from fupin.indicators.selectors.report import period_choices
 from fupin.indicators.services import approval
-from fupin.indicators.services.entry import may_enter, report_get, values_save
+from fupin.indicators.services.entry import entered_indicators, may_enter, report_get, values_save
 from fupin.indicators.validation import field_name
 
 
@@ -92,8 +92,8 @@ def entry_view(request: HttpRequest, code: str) -> HttpResponse:
     data_set = get_object_or_404(DataSet, code=code)
     area, kind, year, period = _parsed(request, data_set, scope)
     report = report_get(data_set=data_set, area=area, kind=kind, year=year, period=period)
-    indicators = list(data_set.indicators.order_by("order", "code"))
-    editable = may_enter(scope, data_set, area) and report.is_open
+    indicators = entered_indicators(data_set)
+    editable = may_enter(scope, data_set, area) and report.is_open and data_set.active
     if request.method == "POST" and editable:
         form = EntryForm(request.POST, indicators=indicators)
         if form.is_valid():
@@ -129,7 +129,7 @@ def entry_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "indicators/entry.html",
-        _context(scope, data_set, area, kind, year, period, report, form, editable),
+        _context(scope, data_set, area, kind, year, period, report, form, editable, request.user.pk),
     )
 
 
@@ -164,8 +164,11 @@ def _context(
     report: Report,
     form: EntryForm,
     editable: bool,
+    user_id: int | None,
 ) -> dict[str, Any]:
-    rules = list(data_set.rules.select_related("left", "right"))
+    rules = list(data_set.rules.filter(active=True).select_related("left", "right"))
+    approvable = report.pk is not None and approval.may_approve(scope, report)
+    own = approvable and approval.submitted_by_self(scope, user_id, report)
     return {
         "data_set": data_set,
         "area": area,
@@ -181,8 +184,12 @@ def _context(
         "rules": rules,
         "field_names": {i.code: field_name(i) for i in form.indicators},
         "events": list(report.events.all()) if report.pk else [],
-        "can_submit": report.pk is not None and report.is_open and may_enter(scope, data_set, area),
-        "can_approve": report.pk is not None and approval.may_approve(scope, report),
+        "can_submit": report.pk is not None
+        and report.is_open
+        and data_set.active
+        and may_enter(scope, data_set, area),
+        "can_approve": approvable and not own,
+        "own_report": approval.OWN_REPORT if own else "",
         "can_unapprove": report.pk is not None and approval.may_unapprove(scope, report),
         "can_return": report.pk is not None and approval.may_return(scope, report),
         "self_url": form_url(data_set, area, kind, year, period),

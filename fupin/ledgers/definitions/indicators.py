@@ -5,8 +5,9 @@ export writes them (so an export imports back unchanged).
 A row names an indicator by code, an area of the level that reports it, a period in the form of the
 indicator's data set (2019-11 monthly, 2019Q3 quarterly, 2019 yearly; a plan's period is its year),
 and a value checked by the entry form's rules (integers, decimal places, non-negative or the
-indicator's range, the rules between indicators of the same form in the file). A value of a report
-already submitted or approved is refused: the lock holds for imports too.
+indicator's range, the rules between indicators of the same form, among the file's values and those
+already stored for the form). A value of a report already submitted or approved is refused: the lock
+holds for imports too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from fupin.areas.models import Area
@@ -22,9 +24,8 @@ from fupin.core.scope import Scope
 from fupin.indicators.exports import value_rows
 from fupin.indicators.models import DataSet, DataValue, Indicator, PeriodType, ValueKind
 from fupin.indicators.models.indicators import period_label
-from fupin.indicators.services.entry import Entry
 from fupin.indicators.services.imports import ValueRow, locked_reports, values_upsert
-from fupin.indicators.validation import entry_problems, field_name, value_problem
+from fupin.indicators.validation import rule_problems, value_problem
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 
@@ -98,8 +99,9 @@ class IndicatorValuesLedger(Ledger):
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         indicators = fetch_by_key(Indicator, "code", sorted({r.values["indicator_code"] for r in rows}))
         areas = fetch_by_key(Area, "code", sorted({r.values["area_code"] for r in rows}))
+        # An indicator is entered through the first data set (by code) that still takes it.
         sets: dict[int, DataSet] = {}
-        for data_set in DataSet.objects.prefetch_related("indicators"):
+        for data_set in DataSet.objects.filter(active=True).prefetch_related("indicators").order_by("code"):
             for indicator in data_set.indicators.all():
                 sets.setdefault(indicator.pk, data_set)
         for row in rows:
@@ -128,9 +130,17 @@ class IndicatorValuesLedger(Ledger):
         values = row.values
         indicator, area = indicators.get(values["indicator_code"]), areas.get(values["area_code"])
         year, period_type, period = values["period"]
+        if indicator is not None and not indicator.active:
+            errors.add(
+                row.number, "indicator_code", indicator.code, f"指标“{indicator.name}”已停用，不再填报"
+            )
+            return
         if indicator is None or indicator.pk not in sets:
             errors.add(
-                row.number, "indicator_code", values["indicator_code"], "指标编码不存在或不属于任何报表"
+                row.number,
+                "indicator_code",
+                values["indicator_code"],
+                "指标编码不存在或不属于任何在用的报表",
             )
             return
         data_set = sets[indicator.pk]
@@ -168,22 +178,56 @@ class IndicatorValuesLedger(Ledger):
         }
 
     def _check_rules(self, rows: list[ParsedRow], errors: RowErrors) -> None:
-        """The rules between indicators, among the values the file gives for one form."""
+        """The rules between indicators of one form (data set × area × period), among the file's
+        values and those already stored for that form (the file's value wins where both exist).
+        A broken rule is reported on each row of the file it involves, naming both indicators."""
         forms: dict[tuple[int, int, str, int, int], list[ParsedRow]] = defaultdict(list)
         for row in rows:
-            forms[row.refs["row"].report_key].append(row)
+            if row.refs["row"].kind == ValueKind.ACTUAL:
+                forms[row.refs["row"].report_key].append(row)
+        stored = _stored_values([r.refs["row"] for members in forms.values() for r in members])
         for members in forms.values():
             first: ValueRow = members[0].refs["row"]
-            entries = {r.refs["row"].indicator.code: Entry(r.refs["row"].value) for r in members}
-            indicators = [r.refs["row"].indicator for r in members]
-            problems = entry_problems(first.data_set, indicators, entries, kind=first.kind)
-            for row in members:
-                reason = problems.get(field_name(row.refs["row"].indicator))
-                if reason:
-                    errors.add(row.number, "value", row.values["value"], reason)
+            form_key = (first.area.pk, first.kind, first.period_type, first.year, first.period)
+            given = dict(stored.get(form_key, {}))
+            from_file = {r.refs["row"].indicator.pk: r.refs["row"].value for r in members}
+            given.update(from_file)
+            kept = set(given) - set(from_file)
+            by_indicator = {r.refs["row"].indicator.pk: r for r in members}
+            flagged: set[int] = set()
+            for rule, reason in rule_problems(first.data_set, given, stored=kept):
+                for indicator_id in (rule.left_id, rule.right_id):
+                    hit = by_indicator.get(indicator_id)
+                    if hit is not None and hit.number not in flagged:
+                        flagged.add(hit.number)
+                        errors.add(hit.number, "value", hit.values["value"], reason)
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
         return values_upsert(actor=context.actor, rows=[r.refs["row"] for r in rows])
 
     def export_rows(self, scope: Scope) -> Iterable[dict[str, Any]]:
         return value_rows(DataValue.objects.filter(scope.area_q("area_code")))
+
+
+FormKey = tuple[int, str, str, int, int]  # area, kind, period type, year, period
+
+
+def _stored_values(rows: list[ValueRow]) -> dict[FormKey, dict[int, Decimal]]:
+    """The values already stored for the forms the rows belong to: form key → indicator id → value
+    (one query)."""
+    if not rows:
+        return {}
+    indicators = {i.pk for r in rows for i in r.data_set.indicators.all()}
+    found = DataValue.objects.filter(
+        indicator_id__in=indicators,
+        area_id__in={r.area.pk for r in rows},
+        kind=ValueKind.ACTUAL,
+        year__in={r.year for r in rows},
+    ).values_list("indicator_id", "area_id", "kind", "period_type", "year", "period", "value")
+    wanted = {(r.area.pk, r.kind, r.period_type, r.year, r.period) for r in rows}
+    stored: dict[FormKey, dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, area_id, kind, period_type, year, period, value in found:
+        key = (area_id, kind, period_type, year, period)
+        if key in wanted:
+            stored[key][indicator_id] = value
+    return stored

@@ -19,22 +19,17 @@ from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.training.models import OPTION_LETTERS, Question, QuestionKind
 from fupin.training.services.questions import (
-    JUDGE_WORDS,
-    answer_problem,
-    normalise_choice,
-    options_problem,
-    question_fields,
+    OPTION_COLUMNS,
+    question_problems,
+    question_row,
     questions_upsert,
 )
 
-OPTION_COLUMNS = tuple(f"option_{letter.lower()}" for letter in OPTION_LETTERS[:6])
 KIND_LABELS = {str(label): value for value, label in QuestionKind.choices} | {
     "单选": QuestionKind.SINGLE,
     "多选": QuestionKind.MULTIPLE,
     "判断": QuestionKind.JUDGE,
 }
-CODE_MAX = Question._meta.get_field("code").max_length or 40
-CATEGORY_MAX = Question._meta.get_field("category").max_length or 50
 
 
 class QuestionsLedger(Ledger):
@@ -83,60 +78,15 @@ class QuestionsLedger(Ledger):
     }
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
-        values = row.values
-        if values["code"] and len(values["code"]) > CODE_MAX:
-            errors.add(row.number, "code", values["code"], f"题目编号不能超过{CODE_MAX}个字符")
-        if values["category"] and len(values["category"]) > CATEGORY_MAX:
-            errors.add(row.number, "category", values["category"], f"题目类别不能超过{CATEGORY_MAX}个字符")
-        kind = values["kind"]
-        if kind is None or values["answer"] is None:
-            return
-        options = [values[key] for key in OPTION_COLUMNS]
-        if kind == QuestionKind.JUDGE:
-            self._check_judge(row, options, errors)
-            return
-        filled = [o for o in options if o]
-        if any(not o for o in options[: len(filled)]):
-            errors.add(row.number, OPTION_COLUMNS[options.index(None)], "", "选项须从A起连续填写，中间不能空")
-            return
-        problem = options_problem(kind, filled)
-        if problem:
-            errors.add(row.number, OPTION_COLUMNS[0], "", problem)
-            return
-        problem = answer_problem(kind, filled, normalise_choice(values["answer"]))
-        if problem or any(ch.isalpha() and ch.upper() not in OPTION_LETTERS for ch in values["answer"]):
-            errors.add(row.number, "answer", values["answer"], problem or "答案只能填选项字母")
-
-    def _check_judge(self, row: ParsedRow, options: list[str | None], errors: RowErrors) -> None:
-        extra = next((key for key, option in zip(OPTION_COLUMNS, options, strict=True) if option), None)
-        if extra is not None:
-            errors.add(row.number, extra, row.values[extra], "判断题不填选项")
-        answer = row.values["answer"].strip()
-        if JUDGE_WORDS.get(answer.upper(), JUDGE_WORDS.get(answer)) is None:
-            errors.add(row.number, "answer", answer, "判断题答案应为 正确 或 错误")
+        # The rules of a question are the bank's own (the question page checks the same).
+        for key, value, message in question_problems(row.values):
+            errors.add(row.number, key, value, message)
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
         prepared: list[dict[str, Any]] = []
         for row in rows:
             values = row.values
-            kind = values["kind"]
-            options, answer = question_fields(
-                kind=kind,
-                options=[values[key] for key in OPTION_COLUMNS if values[key]],
-                answer=values["answer"],
-            )
-            prepared.append(
-                {
-                    "code": values["code"],
-                    "kind": kind,
-                    "category": values["category"],
-                    "text": values["text"],
-                    "options": options,
-                    "answer": answer,
-                    "explanation": values["explanation"] or "",
-                    "active": True if values["active"] is None else values["active"],
-                }
-            )
+            prepared.append(question_row(values) | {"code": values["code"]})
         return questions_upsert(actor=context.actor, rows=prepared)
 
     def export_rows(self, scope: Scope) -> Iterable[dict[str, Any]]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from fupin.core import areacode
@@ -18,7 +18,7 @@ from fupin.core.roles import SUPERUSER
 from fupin.core.scope import Scope
 from fupin.people.models import Cadre
 from fupin.people.selectors import cadre_list
-from fupin.training.models import Attempt, Exam, Question
+from fupin.training.models import Attempt, Exam, ExamQuestion, Question, QuestionRevision
 from fupin.training.selectors.cadres import cadres_of_area
 
 
@@ -31,6 +31,23 @@ def question_list(*, category: str = "", kind: str = "", search: str = "") -> Qu
     if search:
         qs = qs.filter(Q(text__contains=search) | Q(code__startswith=search))
     return qs.order_by("category", "code")
+
+
+def question_usage(question_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Question id → (exams whose fixed paper has it, attempts whose paper has it). An attempt's
+    paper is a list, so attempts are counted by reading their papers (one query)."""
+    papers = dict(
+        ExamQuestion.objects.filter(question_id__in=question_ids)
+        .values("question_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "n")
+    )
+    wanted = set(question_ids)
+    attempts: dict[int, int] = dict.fromkeys(question_ids, 0)
+    for paper in Attempt.objects.values_list("question_ids", flat=True).iterator(chunk_size=2000):
+        for pk in wanted.intersection(paper):
+            attempts[pk] += 1
+    return {pk: (papers.get(pk, 0), attempts[pk]) for pk in question_ids}
 
 
 def question_categories() -> list[str]:
@@ -153,3 +170,10 @@ def open_exams_for(cadre: Cadre) -> list[Exam]:
     return [
         e for e in exams if Cadre.objects.filter(cadres_of_area(e.area_code, today), pk=cadre.pk).exists()
     ]
+
+
+def attempt_paper(attempt: Attempt) -> list[QuestionRevision]:
+    """The questions of an attempt as its paper showed them, in order."""
+    revisions = QuestionRevision.objects.filter(pk__in=attempt.revision_ids).select_related("question")
+    by_pk = {r.pk: r for r in revisions}
+    return [by_pk[pk] for pk in attempt.revision_ids]

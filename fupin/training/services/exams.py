@@ -24,9 +24,17 @@ from fupin.core.exceptions import ApplicationError, PermissionDenied
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.people.models import Cadre
-from fupin.training.models import Answer, Attempt, Exam, ExamQuestion, PaperKind, Question
+from fupin.training.models import (
+    Answer,
+    Attempt,
+    Exam,
+    ExamQuestion,
+    PaperKind,
+    Question,
+    QuestionRevision,
+)
 from fupin.training.selectors.cadres import cadres_of_area, may_run_exams_in
-from fupin.training.services.questions import normalise_choice
+from fupin.training.services.questions import normalise_choice, paper_revisions
 
 # How long after its deadline an answer or a submission is still taken: what was sent in the last
 # seconds may be on its way.
@@ -224,20 +232,22 @@ def attempt_start(*, actor: Actor, exam: Exam, cadre: Cadre, now: dt.datetime | 
     if len(attempts) >= exam.max_attempts:
         raise ApplicationError(f"本次考试最多作答{exam.max_attempts}次，您的次数已用完")
     number = len(attempts) + 1
+    paper = draw_paper(exam, cadre.code, number)
     attempt = Attempt.objects.create(
         exam=exam,
         cadre=cadre,
         number=number,
         started_at=now,
         deadline=deadline_of(exam, now),
-        question_ids=draw_paper(exam, cadre.code, number),
+        question_ids=paper,
+        revision_ids=paper_revisions(paper),
         user=actor.user,
     )
     record_change(actor, attempt, action=ChangeAction.CREATE, before=None)
     return attempt
 
 
-def _choice_problem(question: Question, choice: str) -> str | None:
+def _choice_problem(question: QuestionRevision, choice: str) -> str | None:
     allowed = "ABCDEFGH"[: len(question.options)]
     if any(letter not in allowed for letter in choice):
         return "选项无效"
@@ -268,9 +278,11 @@ def answer_save(
         raise ApplicationError("已超过答题时限，答案未保存")
     if question_id not in attempt.question_ids:
         raise ApplicationError("该题不在您的试卷中")
+    # Checked against the question as the paper showed it, not as it may have been edited since.
+    shown = QuestionRevision.objects.get(pk=attempt.revision_ids[attempt.question_ids.index(question_id)])
     question = Question.objects.get(pk=question_id)
     choice = normalise_choice(choice)
-    problem = _choice_problem(question, choice)
+    problem = _choice_problem(shown, choice)
     if problem:
         raise ApplicationError(problem)
     answered_at = min(answered_at or now, now)
@@ -293,10 +305,13 @@ def score_of(correct: int, total: int) -> Decimal:
 
 def attempt_score(*, actor: Actor, attempt: Attempt, timed_out: bool, now: dt.datetime) -> Attempt:
     """Mark every saved answer and score the attempt: a question counts when its choice equals the
-    answer exactly (a multiple choice with one option missing or extra scores nothing)."""
+    answer exactly (a multiple choice with one option missing or extra scores nothing), the answer
+    of the question as the paper showed it."""
     before = attempt.audit_snapshot()
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
-    right = dict(Question.objects.filter(pk__in=attempt.question_ids).values_list("pk", "answer"))
+    right = dict(
+        QuestionRevision.objects.filter(pk__in=attempt.revision_ids).values_list("question_id", "answer")
+    )
     for question_id, answer in answers.items():
         answer.is_correct = answer.choice == right.get(question_id)
     Answer.objects.bulk_update(answers.values(), ["is_correct"])

@@ -10,16 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
-from fupin.core.web import PAGE_SIZE, paginate, put_refusal_on_form, staff_scope
+from fupin.core.scope import Scope
+from fupin.core.web import PAGE_SIZE, int_or_none, paginate, put_refusal_on_form, staff_scope
 from fupin.training.exports import results_workbook
-from fupin.training.forms import ExamEditForm, ExamForm
-from fupin.training.models import Exam, QuestionKind
+from fupin.training.forms import ExamEditForm, ExamForm, QuestionForm
+from fupin.training.models import Exam, Question, QuestionKind
 from fupin.training.selectors.cadres import may_run_exams_in, sees_coverage
 from fupin.training.selectors.exams import (
     exam_get,
@@ -27,8 +28,10 @@ from fupin.training.selectors.exams import (
     exam_results,
     question_categories,
     question_list,
+    question_usage,
 )
 from fupin.training.services.exams import attempts_close_expired, exam_create, exam_update
+from fupin.training.services.questions import question_create, question_set_active, question_update
 from fupin.training.views.common import xlsx_response
 
 
@@ -40,6 +43,10 @@ def question_list_view(request: HttpRequest) -> HttpResponse:
     category, kind = request.GET.get("category", ""), request.GET.get("kind", "")
     questions = question_list(category=category, kind=kind, search=request.GET.get("q", "").strip())
     page, query = paginate(request, questions)
+    usage = question_usage([q.pk for q in page])
+    for question in page:
+        # (fixed papers, attempts) shown beside each question
+        setattr(question, "used_in", usage[question.pk])  # noqa: B010
     context = {
         "page_obj": page,
         "query": query,
@@ -49,6 +56,73 @@ def question_list_view(request: HttpRequest) -> HttpResponse:
         "kind": kind,
     }
     return render(request, "training/question_list.html", context)
+
+
+def _bank_keeper(request: HttpRequest) -> Scope:
+    scope = staff_scope(request)
+    if not scope.can_manage:
+        raise PermissionDenied("题库由县扶贫办维护")
+    return scope
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_form_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Add a question, or edit one (versioned: a page opened before someone else's edit is refused)."""
+    scope = _bank_keeper(request)
+    question = None
+    if code is not None:
+        question = Question.objects.filter(code=code).first()
+        if question is None:
+            raise Http404("题目不存在")
+    data = request.POST if request.method == "POST" else None
+    form = QuestionForm(data, question=question)
+    if data is not None and form.is_valid():
+        values = form.cleaned_data
+        try:
+            if question is None:
+                question = question_create(actor=Actor.of(request.user), scope=scope, values=values)
+            else:
+                question = question_update(
+                    actor=Actor.of(request.user),
+                    scope=scope,
+                    question=question,
+                    expected_version=values.get("version") or 0,
+                    values=values,
+                )
+        except ApplicationError as error:
+            put_refusal_on_form(form, error)
+        else:
+            messages.success(request, f"已保存题目 {question.code}")
+            return redirect(f"{reverse('training:question-list')}?q={quote(question.code)}")
+    usage = question_usage([question.pk])[question.pk] if question is not None else (0, 0)
+    context = {"form": form, "question": question, "usage": usage}
+    return render(request, "training/question_form.html", context, status=400 if data is not None else 200)
+
+
+@login_required
+@require_POST
+def question_active_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Retire (停用) or reinstate a question; papers that have it keep it."""
+    scope = _bank_keeper(request)
+    question = Question.objects.filter(code=code).first()
+    if question is None:
+        raise Http404("题目不存在")
+    active = request.POST.get("active") == "1"
+    try:
+        question_set_active(
+            actor=Actor.of(request.user),
+            scope=scope,
+            question=question,
+            expected_version=int_or_none(request.POST.get("version")) or 0,
+            active=active,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        done = "已启用" if active else "已停用：不再用于新的考试和抽题，已有试卷不受影响"
+        messages.success(request, f"题目 {question.code} {done}")
+    return redirect(f"{reverse('training:question-list')}?q={quote(question.code)}")
 
 
 @login_required
@@ -162,6 +236,9 @@ def exam_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 urlpatterns = [
     path("questions/", question_list_view, name="question-list"),
+    path("questions/new/", question_form_view, name="question-create"),
+    path("questions/<str:code>/edit/", question_form_view, name="question-edit"),
+    path("questions/<str:code>/active/", question_active_view, name="question-active"),
     path("exams/", exam_list_view, name="exam-list"),
     path("exams/new/", exam_create_view, name="exam-create"),
     path("exams/<str:code>/", exam_detail_view, name="exam-detail"),

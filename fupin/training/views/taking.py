@@ -21,7 +21,7 @@ from fupin.core.scope import scope_of
 from fupin.core.web import staff_scope
 from fupin.people.models import Cadre
 from fupin.training.models import Answer, Attempt, Exam, Question
-from fupin.training.selectors.exams import open_exams_for
+from fupin.training.selectors.exams import attempt_paper, open_exams_for
 from fupin.training.services.exams import GRACE, answer_save, attempt_start, attempt_submit
 from fupin.training.views.common import own_cadre
 
@@ -70,9 +70,8 @@ def attempt_view(request: HttpRequest, code: str, number: int) -> HttpResponse:
     attempt = _own_attempt(cadre, code, number)
     if attempt.is_scored or timezone.now() > attempt.deadline + GRACE:
         return redirect("training:attempt-result", code, number)
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
     saved = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "choice"))
-    paper = [(i, questions[pk], saved.get(pk, "")) for i, pk in enumerate(attempt.question_ids, start=1)]
+    paper = [(i, q, saved.get(q.question_id, "")) for i, q in enumerate(attempt_paper(attempt), start=1)]
     context = {
         "attempt": attempt,
         "exam": attempt.exam,
@@ -160,9 +159,8 @@ def attempt_result_view(request: HttpRequest, code: str, number: int) -> HttpRes
         if timezone.now() <= attempt.deadline + GRACE:
             return redirect("training:attempt", code, number)
         attempt = attempt_submit(actor=Actor.of(request.user), attempt=attempt, cadre=cadre)
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
-    paper = [(i, questions[pk], answers.get(pk)) for i, pk in enumerate(attempt.question_ids, start=1)]
+    paper = [(i, q, answers.get(q.question_id)) for i, q in enumerate(attempt_paper(attempt), start=1)]
     if attempt.cadre_id != cadre.pk:
         raise PermissionDenied
     return render(

@@ -1,17 +1,20 @@
 """On a phone (390×844): a paired cadre takes an exam, the connection is cut after two answers, it
 goes on answering (kept on the phone, shown as 待发送), the connection comes back, everything is sent
 and 交卷 scores every answer given; 交卷 offline waits for the network; a reload keeps the answers
-not yet sent. And a cadre
-signs in to a training by the session's QR link."""
+not yet sent, and an opened exam page comes back on a reload with no network at all (the service
+worker's copy, with the answers the phone keeps). And a cadre signs in to a training by the
+session's QR link."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.signals import request_started
 from django.utils import timezone
 
 from fupin.conftest import EVERYTHING, PASSWORD, SYSTEM, Personas
@@ -20,6 +23,7 @@ from fupin.training.services.exams import exam_create
 from fupin.training.services.questions import questions_upsert
 from fupin.training.services.trainings import training_create
 from fupin.training.tests.conftest import bank_rows
+from fupin.training.views import taking
 from fupin.web.tests.conftest import PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -169,6 +173,64 @@ def test_a_reload_keeps_the_answers_not_yet_sent(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     _wait_saved(page, 1)
     assert dict(Answer.objects.values_list("question__code", "choice")) == {"M1": "AC"}
+
+
+KEPT = """async () => {
+  await navigator.serviceWorker.ready;
+  for (let i = 0; i < 50; i++) {
+    if (await caches.match(location.pathname)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}"""
+
+
+def test_an_opened_exam_survives_a_reload_with_no_network(
+    phone: tuple[Any, Any], live_server: Any, exam: Exam, monkeypatch: Any
+) -> None:
+    context, page = phone
+    _log_in(page, live_server.url, "/exams/mine/")
+    page.get_by_role("button", name="开始答题").click()
+    page.wait_for_url(re.compile(r"/exams/KS1/attempt/1/$"))
+    # The page keeps itself in the phone's cache (the service worker) as soon as it is opened.
+    assert page.evaluate(KEPT)
+    _answer(page, "S1", "B")
+    _wait_saved(page, 1)  # sent after the page was kept: the copy does not show it, the phone does
+    # The browser's offline switch may let a request of a page just reloaded slip out: an answer that
+    # does is held on the server until the network is back, as if it were still on its way.
+    back_online = threading.Event()
+    save = taking.answer_save
+    monkeypatch.setattr(taking, "answer_save", lambda **kw: back_online.wait(30) and save(**kw))
+    context.set_offline(True)
+    _answer(page, "M1", "AC")
+    page.locator('#exam-status[data-pending="1"]').wait_for()
+    hits: list[str] = []
+
+    def hit(sender: Any, environ: dict[str, Any], **kwargs: Any) -> None:
+        hits.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
+
+    request_started.connect(hit)
+    page.reload()
+    page.locator("fieldset[data-question]").first.wait_for()
+    assert page.locator("fieldset[data-question]").count() == 6
+    assert page.locator("#exam-offline").is_visible()
+    assert page.locator('fieldset[data-question="S1"] input[value="B"]').is_checked()
+    assert _state(page, "S1") == "saved"
+    assert page.locator('fieldset[data-question="M1"] input[value="C"]').is_checked()
+    assert _state(page, "M1") == "pending"
+    assert re.match(r"\d\d:\d\d", page.locator("#exam-timer").inner_text())
+    request_started.disconnect(hit)
+    # The page did not reach the server: it came from the phone's cache.
+    assert not [h for h in hits if h.startswith("GET")], hits
+    assert Answer.objects.count() == 1
+    # Another answer on the page from the cache, then the network returns: all are sent.
+    _answer(page, "J1", "A")
+    back_online.set()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _wait_saved(page, 3)
+    saved = dict(Answer.objects.values_list("question__code", "choice"))
+    assert saved == {"S1": "B", "M1": "AC", "J1": "A"}
 
 
 def test_a_cadre_signs_in_to_a_training_with_the_qr_link(

@@ -1,14 +1,24 @@
 // The exam page: each answer is kept on the phone (localStorage) and sent to the server as it is
 // given; what could not be sent (no network) is sent again when the network returns, and 交卷
 // waits until every answer is on the server. The server's clock decides the time limit; the
-// countdown here only shows it.
+// countdown here only shows it. The service worker keeps the page once opened, so a reload with no
+// network shows it again, with the answers kept on the phone.
 (function () {
   "use strict";
   const root = document.getElementById("exam");
   if (!root) return;
   const key = "fupin-exam:" + root.dataset.exam + "/" + root.dataset.number;
   const csrf = (JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"]) || "";
-  const skew = Date.parse(root.dataset.now) - Date.now();
+  // The page may come from the phone's cache (a reload offline): its server time is then old, so
+  // the difference of the clocks measured when the page was first opened is kept and used.
+  const skewKey = key + ":skew";
+  let skew = Date.parse(root.dataset.now) - Date.now();
+  const keptSkew = Number(localStorage.getItem(skewKey + "@" + root.dataset.now));
+  if (localStorage.getItem(skewKey + "@" + root.dataset.now) !== null && Number.isFinite(keptSkew)) {
+    skew = keptSkew;
+  } else {
+    try { localStorage.setItem(skewKey + "@" + root.dataset.now, String(skew)); } catch (e) { /* full */ }
+  }
   const deadline = Date.parse(root.dataset.deadline);
   const status = document.getElementById("exam-status");
   const offline = document.getElementById("exam-offline");
@@ -79,6 +89,7 @@
           mark(code, "refused", body.error || "保存失败");
           showError(body.error || "保存失败");
           store[code].sent = true; // refused for good (time is up, paper closed): do not retry
+          store[code].refused = body.error || "保存失败";
           save();
         }
       }
@@ -108,6 +119,7 @@
     if (!response.ok) { showError(body.error || "交卷失败"); return; }
     finished = true;
     localStorage.removeItem(key);
+    Object.keys(localStorage).filter((k) => k.startsWith(skewKey)).forEach((k) => localStorage.removeItem(k));
     window.location.href = body.result_url || root.dataset.resultUrl;
   }
 
@@ -120,13 +132,15 @@
     if (left === 0 && !submitWanted) submit();
   }
 
-  // What the phone kept but the server has not yet got (a reload while offline) wins over the page.
+  // What the phone kept wins over the page: an answer the server has not yet got (a reload while
+  // offline), and one it got after the page was kept in the phone's cache.
   fieldsets().forEach((fs) => {
     const code = fs.dataset.question;
     const kept = store[code];
-    if (kept && !kept.sent) {
+    if (kept) {
       fs.querySelectorAll("input").forEach((i) => { i.checked = kept.choice.includes(i.value); });
-      mark(code, "pending", "待发送");
+      if (kept.refused) mark(code, "refused", kept.refused);
+      else mark(code, kept.sent ? "saved" : "pending", kept.sent ? "" : "待发送");
     }
     fs.addEventListener("change", () => {
       store[code] = { choice: choiceOf(fs), at: new Date(Date.now() + skew).toISOString(), sent: false };
@@ -146,4 +160,12 @@
   tick();
   refresh();
   flush();
+  if ("serviceWorker" in navigator && root.dataset.swUrl) {
+    navigator.serviceWorker.register(root.dataset.swUrl, { scope: "/" })
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        if (registration.active) registration.active.postMessage({ keep: window.location.pathname });
+      })
+      .catch(() => { /* no offline copy: the page still works online */ });
+  }
 })();
