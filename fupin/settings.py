@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fupin.duty",
     "fupin.fieldwork",
     "fupin.rectification",
+    "fupin.industry",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",

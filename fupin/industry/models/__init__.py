@@ -1,0 +1,27 @@
+"""Models of the industry app: solar stations and their distributions."""
+
+from fupin.industry.models.solar import (
+    HOUSEHOLD_USES,
+    DistributionStatus,
+    SolarAllocation,
+    SolarBeneficiary,
+    SolarDistribution,
+    SolarIncome,
+    SolarOwnership,
+    SolarPayout,
+    SolarStation,
+    SolarUse,
+)
+
+__all__ = [
+    "HOUSEHOLD_USES",
+    "DistributionStatus",
+    "SolarAllocation",
+    "SolarBeneficiary",
+    "SolarDistribution",
+    "SolarIncome",
+    "SolarOwnership",
+    "SolarPayout",
+    "SolarStation",
+    "SolarUse",
+]
