@@ -82,6 +82,14 @@ def _rectification(scope: Scope) -> list[Entry]:
     return entries
 
 
+def _industry(scope: Scope) -> list[Entry]:
+    return [
+        ("光伏电站", "industry:solar-station-list"),
+        ("光伏收益分配", "industry:solar-distribution-list"),
+        ("光伏公示名单", "industry:solar-publicity"),
+    ]
+
+
 def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.is_public:
         return []
@@ -101,6 +109,7 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
         ("帮扶责任", [("帮扶责任", "duty:coverage")]),
         ("驻村帮扶", _fieldwork(scope)),
         ("问题整改", _rectification(scope)),
+        ("产业扶贫", _industry(scope)),
         ("管理", admin),
     ]
 

@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("fupin.duty.urls")),
     path("", include("fupin.fieldwork.urls")),
     path("", include("fupin.rectification.urls")),
+    path("", include("fupin.industry.urls")),
 ]

@@ -88,7 +88,7 @@ def test_uneven_shares_are_paid_to_the_fen_and_sum_to_the_plan(solar: Solar) -> 
 
 
 def test_a_plan_may_not_exceed_the_villages_income(solar: Solar) -> None:
-    with pytest.raises(ApplicationError, match="超过该村2019年光伏收益6,666.67元"):
+    with pytest.raises(ApplicationError, match=r"超过该村2019年光伏收益6,666\.67元"):
         _plan(solar, works=666668)
 
 
@@ -100,7 +100,11 @@ def test_the_snapshot_does_not_change_after_the_household_is_edited(solar: Solar
     original_head, original_id = household.head_name, household.head_id_number
     Household.objects.filter(pk=household.pk).update(head_name="改过的名字", phone="13800000000")
     payout = SolarPayout.objects.get(household_code="H001")
-    assert (payout.head_name, payout.village_code, payout.amount_fen) == (original_head, "610727100200", 100000)
+    assert (payout.head_name, payout.village_code, payout.amount_fen) == (
+        original_head,
+        "610727100200",
+        100000,
+    )
     assert payout.head_id_masked == original_id[:6] + "********" + original_id[-4:]
     assert payout.phone_masked == "139****5678"
 
@@ -173,7 +177,9 @@ def test_a_household_that_moved_mid_year_is_paid_where_it_lived_on_the_reference
         reference_date=dt.date(2019, 6, 30),
         allocations={SolarUse.REWARDS: 3000},
     )
-    with pytest.raises(ApplicationError, match="H004 在基准日期2019-06-30不住在本村（当时所在区划 610727100201）"):
+    with pytest.raises(
+        ApplicationError, match="H004 在基准日期2019-06-30不住在本村（当时所在区划 610727100201）"
+    ):
         _name(solar, early, "H004", SolarUse.REWARDS)
     # A2's plan on the same date pays it; after the move it belongs to A1.
     a2 = _plan(solar, rewards=3000, village=county.village_a2)

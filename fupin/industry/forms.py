@@ -1,0 +1,62 @@
+"""Forms of the solar pages. Amounts are typed in yuan and become fen in the view."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from fupin.core.web import DateInput, StyledForm
+from fupin.industry.models import HOUSEHOLD_USES, SolarUse
+from fupin.industry.money import yuan_to_fen
+
+
+def yuan_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=Decimal(0), max_digits=14, decimal_places=2)
+
+
+class DistributionForm(StyledForm):
+    village_code = forms.CharField(label="村区划代码", max_length=12)
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    reference_date = forms.DateField(
+        label="基准日期", widget=DateInput(), help_text="受益户按该日所住的村分配"
+    )
+    jobs = yuan_field("公益岗位工资（元）")
+    public_works = yuan_field("小型公益事业（元）")
+    rewards = yuan_field("奖励补助（元）")
+    notes = forms.CharField(
+        label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The village and year of a plan are its identity; a different one is a new plan.
+            for name in ("village_code", "year"):
+                self.fields[name].disabled = True
+
+    def allocations(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {use: yuan_to_fen(data[use] or 0) for use in SolarUse.values}
+
+
+class BeneficiaryForm(StyledForm):
+    use = forms.ChoiceField(label="用途", choices=[(u.value, u.label) for u in HOUSEHOLD_USES])
+    household_code = forms.CharField(label="户编号", max_length=32)
+    weight = forms.DecimalField(
+        label="份额",
+        min_value=Decimal("0.01"),
+        max_digits=9,
+        decimal_places=2,
+        initial=1,
+        help_text="如工作月数；同一用途内按份额分配到分",
+    )
+    post = forms.CharField(label="岗位或事由", max_length=100, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FreezeForm(StyledForm):
+    approved_on = forms.DateField(label="乡镇审核日期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,12 @@
+"""Pages of the industry app, each part's patterns kept beside its views."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+from fupin.industry.views import solar
+
+app_name = "industry"
+urlpatterns: list[URLPattern | URLResolver] = [
+    *solar.urlpatterns,
+]
