@@ -12,6 +12,7 @@ from fupin.ledgers.definitions.duty import (
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
+from fupin.ledgers.definitions.solar import SolarIncomeLedger, SolarStationsLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
 
 LEDGERS: dict[str, Ledger] = {
@@ -28,6 +29,8 @@ LEDGERS: dict[str, Ledger] = {
         LeaderTownsLedger(),
         CheckInsLedger(),
         ProblemsLedger(),
+        SolarStationsLedger(),
+        SolarIncomeLedger(),
     )
 }
 
