@@ -28,13 +28,20 @@ A1, A2, B1 = "610727100200", "610727100201", "610727101200"
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return (SolarStation.objects.count(), SolarOwnership.objects.count(), SolarIncome.objects.count(),
-            ChangeLog.objects.count())  # fmt: skip
+    return (
+        SolarStation.objects.count(),
+        SolarOwnership.objects.count(),
+        SolarIncome.objects.count(),
+        ChangeLog.objects.count(),
+    )
 
 
 def test_a_joint_station_and_its_income_import_and_a_second_import_changes_nothing(solar: Solar) -> None:
-    stations = [STATIONS, ["GF02", "联村电站", A1, "500", "2017-06-30", A1, "3"],
-                ["GF02", "联村电站", A1, "500", "2017-06-30", B1, "1"]]  # fmt: skip
+    stations = [
+        STATIONS,
+        ["GF02", "联村电站", A1, "500", "2017-06-30", A1, "3"],
+        ["GF02", "联村电站", A1, "500", "2017-06-30", B1, "1"],
+    ]
     income = [INCOME, ["GF02", "2019-01", "40000", "1,000.01"], ["GF02", "2019年2月", "36000.5", "999.99"]]
     for fmt in ("csv", "xlsx"):
         assert import_rows("solar-stations", stations, fmt=fmt).ok
@@ -95,8 +102,9 @@ def test_one_station_must_say_the_same_on_each_of_its_rows_and_keys_are_unique(s
 
 
 def test_a_station_outside_the_importers_area_is_refused(solar: Solar) -> None:
-    outside = import_rows("solar-stations", [STATIONS, ["GF04", "外县", A1, "300", "", "610728100200", "1"]],
-                          scope=COUNTY_ONLY)  # fmt: skip
+    outside = import_rows(
+        "solar-stations", [STATIONS, ["GF04", "外县", A1, "300", "", "610728100200", "1"]], scope=COUNTY_ONLY
+    )
     assert (2, "所属村区划代码") in error_cells(outside)
 
 

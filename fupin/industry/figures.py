@@ -1,0 +1,87 @@
+"""The `solar` section of the figures document (docs/figures.md), for the year of `month`.
+
+Income is the stations' income of the year's months up to and including `month`, each station's
+split among its owning villages by share to the fen (as the plans are), summed over the villages
+in the area. Distribution figures count the area's plans of that year that were frozen (定稿) with
+a township approval date on or before `as_of`; households are counted by household code, once
+however many uses pay them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from fupin.core import areacode
+from fupin.core.models import choice_label
+from fupin.industry.models import (
+    DistributionStatus,
+    SolarAllocation,
+    SolarDistribution,
+    SolarIncome,
+    SolarOwnership,
+    SolarPayout,
+    SolarStation,
+    SolarUse,
+)
+from fupin.industry.money import split_fen
+
+
+def _area_income_fen(prefix: str, year: int, month: int) -> int:
+    totals = dict(
+        SolarIncome.objects.filter(month__year=year, month__month__lte=month)
+        .values_list("station_id")
+        .annotate(total=Sum("income_fen"))
+        .values_list("station_id", "total")
+    )
+    owners: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for station_id, code, share in SolarOwnership.objects.filter(station_id__in=list(totals)).values_list(
+        "station_id", "village__code", "share"
+    ):
+        owners[station_id].append((code, share))
+    income = 0
+    for station_id, total in totals.items():
+        shares = owners.get(station_id)
+        if not shares:
+            continue
+        parts = split_fen(int(total or 0), shares)
+        income += sum(fen for code, fen in parts.items() if code.startswith(prefix))
+    return income
+
+
+def solar_section(area_code: str, year: int, month: int, as_of: dt.date) -> dict[str, Any]:
+    prefix = areacode.prefix_of(area_code)
+    stations = SolarStation.objects.filter(
+        Q(owners__village__code__startswith=prefix) | Q(area__code__startswith=prefix)
+    ).distinct()
+    capacity = SolarStation.objects.filter(pk__in=stations.values("pk")).aggregate(kw=Sum("capacity_kw"))[
+        "kw"
+    ]
+    plans = SolarDistribution.objects.filter(
+        area_code__startswith=prefix, year=year, status=DistributionStatus.FROZEN, approved_on__lte=as_of
+    )
+    plan_totals = plans.aggregate(n=Count("pk"), fen=Sum("total_fen"))
+    by_use = {
+        choice_label(SolarUse, use): int(fen)
+        for use, fen in SolarAllocation.objects.filter(distribution__in=plans, amount_fen__gt=0)
+        .values_list("use")
+        .annotate(fen=Sum("amount_fen"))
+        .order_by("use")
+    }
+    payouts = SolarPayout.objects.filter(distribution__in=plans).aggregate(
+        households=Count("household_code", distinct=True), fen=Sum("amount_fen")
+    )
+    return {
+        "stations": stations.count(),
+        "capacity_kw": str((capacity or Decimal(0)).quantize(Decimal("0.01"))),
+        "income_fen": _area_income_fen(prefix, year, month),
+        "villages_distributed": plan_totals["n"] or 0,
+        "distributed_fen": int(plan_totals["fen"] or 0),
+        "by_use_fen": by_use,
+        "households_paid": payouts["households"] or 0,
+        "payout_fen": int(payouts["fen"] or 0),
+    }
