@@ -217,8 +217,9 @@ def solar_distribution_update(
 
 
 def _beneficiary_refusal(
-    distribution: SolarDistribution, use: str, household: Household, weight: Decimal
+    distribution: SolarDistribution, use: str, household: Household, weight: Decimal, lived: str
 ) -> str | None:
+    """Why the household may not be named for `use`; `lived` is its village on the reference date."""
     if use not in HOUSEHOLD_USES:
         return "只有公益岗位工资和奖励补助发放到户"
     if weight <= 0:
@@ -226,7 +227,6 @@ def _beneficiary_refusal(
     if household.poverty_status in (PovertyStatus.CANCELLED, PovertyStatus.NEW):
         label = PovertyStatus(household.poverty_status).label
         return f"户 {household.code} 的脱贫属性为“{label}”，不能作为受益户"
-    lived = village_codes_on([household], distribution.reference_date)[household.pk]
     if lived != distribution.area_code:
         return (
             f"户 {household.code} 在基准日期{distribution.reference_date:%Y-%m-%d}不住在本村"
@@ -250,7 +250,8 @@ def solar_beneficiary_set(
     """Name a household for wages or rewards with its share, or change its share."""
     _require(scope, distribution.area_code)
     locked = _locked_draft(distribution, expected_version)
-    refusal = _beneficiary_refusal(locked, use, household, weight)
+    lived = village_codes_on([household], locked.reference_date)[household.pk]
+    refusal = _beneficiary_refusal(locked, use, household, weight, lived)
     if refusal:
         raise ApplicationError(refusal, field_errors={"household": refusal})
     existing = SolarBeneficiary.objects.filter(distribution=locked, use=use, household=household).first()
@@ -283,11 +284,21 @@ def solar_beneficiary_remove(
     _bump(actor, locked, locked.audit_snapshot())
 
 
+@transaction.atomic
 def solar_beneficiaries_add_bulk(
-    *, actor: Actor, distribution: SolarDistribution, rows: Sequence[tuple[str, Household, Decimal, str]]
+    *,
+    actor: Actor,
+    scope: Scope,
+    distribution: SolarDistribution,
+    rows: Sequence[tuple[str, Household, Decimal, str]],
 ) -> None:
-    """Many beneficiaries of a draft plan at once (the ledger and the demo), checked like one."""
-    errors = [r for use, h, w, _ in rows if (r := _beneficiary_refusal(distribution, use, h, w))]
+    """Many new beneficiaries (use, household, share, post) of a draft plan at once (a village's
+    list, the demo), each checked as solar_beneficiary_set checks one; all or none are added."""
+    _require(scope, distribution.area_code)
+    if distribution.frozen:
+        raise ApplicationError(FROZEN_REFUSAL)
+    lived = village_codes_on([h for _, h, _, _ in rows], distribution.reference_date)
+    errors = [r for u, h, w, _ in rows if (r := _beneficiary_refusal(distribution, u, h, w, lived[h.pk]))]
     if errors:
         raise ApplicationError("；".join(errors[:5]))
     created = SolarBeneficiary.objects.bulk_create(
