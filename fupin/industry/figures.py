@@ -1,4 +1,7 @@
-"""The `solar` section of the figures document (docs/figures.md), for the year of `month`.
+"""The `industry` and `solar` sections of the figures document (docs/figures.md), for the year of
+`month`.
+
+Solar:
 
 Income is the stations' income of the year's months up to and including `month`, each station's
 split among its owning villages by share to the fen (as the plans are), summed over the villages
@@ -20,6 +23,9 @@ from fupin.core import areacode
 from fupin.core.models import choice_label
 from fupin.industry.models import (
     DistributionStatus,
+    FeaturedIndustry,
+    HouseholdIndustry,
+    ScaleUnit,
     SolarAllocation,
     SolarDistribution,
     SolarIncome,
@@ -29,6 +35,7 @@ from fupin.industry.models import (
     SolarUse,
 )
 from fupin.industry.money import split_fen
+from fupin.registry.figures import StatusesAsOf
 
 
 def _area_income_fen(prefix: str, year: int, month: int) -> int:
@@ -84,4 +91,41 @@ def solar_section(area_code: str, year: int, month: int, as_of: dt.date) -> dict
         "by_use_fen": by_use,
         "households_paid": payouts["households"] or 0,
         "payout_fen": int(payouts["fen"] or 0),
+    }
+
+
+def industry_section(area_code: str, year: int, statuses: StatusesAsOf) -> dict[str, Any]:
+    """The `industry` section: the county's featured industries, and of the households counted by
+    the registry section on as_of, those with an industry and with a medium/long-term one in the
+    year of `month`; by industry, households and scale."""
+    prefix = areacode.prefix_of(area_code)
+    counted = set(statuses.ids())
+    records = HouseholdIndustry.objects.filter(area_code__startswith=prefix, year=year)
+    with_any: set[int] = set()
+    with_mlt: set[int] = set()
+    for household_id, mlt in records.values_list("household_id", "industry__medium_long_term").iterator(
+        chunk_size=5000
+    ):
+        if household_id in counted:
+            with_any.add(household_id)
+            if mlt:
+                with_mlt.add(household_id)
+    industries = FeaturedIndustry.objects.filter(county__code=f"{area_code[:6]}000000")
+    by_industry = {
+        name: {
+            "households": n,
+            "scale": str(scale.quantize(Decimal("0.01"))),
+            "unit": choice_label(ScaleUnit, unit),
+        }
+        for name, unit, n, scale in records.values_list("industry__name", "industry__scale_unit")
+        .annotate(n=Count("household_id", distinct=True), scale=Sum("scale"))
+        .values_list("industry__name", "industry__scale_unit", "n", "scale")
+        .order_by("industry__order", "industry__code")
+    }
+    return {
+        "featured_industries": industries.count(),
+        "households_in_industries": len(with_any),
+        "households_with_mlt_industry": len(with_mlt),
+        "households_without_mlt_industry": len(counted) - len(with_mlt),
+        "by_industry": by_industry,
     }

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from fupin.core.web import DateInput, StyledForm
-from fupin.industry.models import HOUSEHOLD_USES, SolarUse
+from fupin.industry.models import HOUSEHOLD_USES, ScaleUnit, SolarUse
 from fupin.industry.money import yuan_to_fen
 
 
@@ -60,3 +60,17 @@ class BeneficiaryForm(StyledForm):
 class FreezeForm(StyledForm):
     approved_on = forms.DateField(label="乡镇审核日期", widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class IndustryForm(StyledForm):
+    code = forms.CharField(label="产业编码", max_length=32)
+    name = forms.CharField(label="产业名称", max_length=50)
+    scale_unit = forms.ChoiceField(label="规模单位", choices=ScaleUnit.choices)
+    medium_long_term = forms.BooleanField(label="中长期产业", required=False)
+    order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True

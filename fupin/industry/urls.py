@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import solar
+from fupin.industry.views import industries, solar
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
+    *industries.urlpatterns,
     *solar.urlpatterns,
 ]

@@ -10,6 +10,7 @@ from fupin.ledgers.definitions.duty import (
     WorkTeamsLedger,
 )
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
+from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.solar import SolarIncomeLedger, SolarStationsLedger
@@ -29,6 +30,8 @@ LEDGERS: dict[str, Ledger] = {
         LeaderTownsLedger(),
         CheckInsLedger(),
         ProblemsLedger(),
+        FeaturedIndustriesLedger(),
+        HouseholdIndustriesLedger(),
         SolarStationsLedger(),
         SolarIncomeLedger(),
     )

@@ -1,5 +1,6 @@
-"""Models of the industry app: solar stations and their distributions."""
+"""Models of the industry app: featured industries, solar stations and their distributions."""
 
+from fupin.industry.models.industries import FeaturedIndustry, HouseholdIndustry, ScaleUnit
 from fupin.industry.models.solar import (
     HOUSEHOLD_USES,
     DistributionStatus,
@@ -16,6 +17,9 @@ from fupin.industry.models.solar import (
 __all__ = [
     "HOUSEHOLD_USES",
     "DistributionStatus",
+    "FeaturedIndustry",
+    "HouseholdIndustry",
+    "ScaleUnit",
     "SolarAllocation",
     "SolarBeneficiary",
     "SolarDistribution",
