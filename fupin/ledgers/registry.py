@@ -15,6 +15,7 @@ from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.solar import SolarIncomeLedger, SolarStationsLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
+from fupin.ledgers.definitions.subsidies import IndustrySubsidiesLedger, SubsidyStandardsLedger
 
 LEDGERS: dict[str, Ledger] = {
     ledger.name: ledger
@@ -32,6 +33,8 @@ LEDGERS: dict[str, Ledger] = {
         ProblemsLedger(),
         FeaturedIndustriesLedger(),
         HouseholdIndustriesLedger(),
+        SubsidyStandardsLedger(),
+        IndustrySubsidiesLedger(),
         SolarStationsLedger(),
         SolarIncomeLedger(),
     )

@@ -13,12 +13,15 @@ from fupin.industry.models.solar import (
     SolarStation,
     SolarUse,
 )
+from fupin.industry.models.subsidies import PUBLICITY_DAYS, HouseholdSubsidy, SubsidyStandard, SubsidyStatus
 
 __all__ = [
     "HOUSEHOLD_USES",
+    "PUBLICITY_DAYS",
     "DistributionStatus",
     "FeaturedIndustry",
     "HouseholdIndustry",
+    "HouseholdSubsidy",
     "ScaleUnit",
     "SolarAllocation",
     "SolarBeneficiary",
@@ -28,4 +31,6 @@ __all__ = [
     "SolarPayout",
     "SolarStation",
     "SolarUse",
+    "SubsidyStandard",
+    "SubsidyStatus",
 ]
