@@ -25,6 +25,7 @@ from fupin.industry.models import (
     DistributionStatus,
     FeaturedIndustry,
     HouseholdIndustry,
+    HouseholdSubsidy,
     ScaleUnit,
     SolarAllocation,
     SolarDistribution,
@@ -94,10 +95,11 @@ def solar_section(area_code: str, year: int, month: int, as_of: dt.date) -> dict
     }
 
 
-def industry_section(area_code: str, year: int, statuses: StatusesAsOf) -> dict[str, Any]:
+def industry_section(area_code: str, year: int, as_of: dt.date, statuses: StatusesAsOf) -> dict[str, Any]:
     """The `industry` section: the county's featured industries, and of the households counted by
     the registry section on as_of, those with an industry and with a medium/long-term one in the
-    year of `month`; by industry, households and scale."""
+    year of `month`; by industry, households and scale; the year's subsidies accepted and paid by
+    as_of."""
     prefix = areacode.prefix_of(area_code)
     counted = set(statuses.ids())
     records = HouseholdIndustry.objects.filter(area_code__startswith=prefix, year=year)
@@ -122,10 +124,21 @@ def industry_section(area_code: str, year: int, statuses: StatusesAsOf) -> dict[
         .values_list("industry__name", "industry__scale_unit", "n", "scale")
         .order_by("industry__order", "industry__code")
     }
+    subsidies = HouseholdSubsidy.objects.filter(area_code__startswith=prefix, year=year)
+    accepted = subsidies.filter(accepted_on__lte=as_of, amount_fen__isnull=False)
+    paid = accepted.filter(paid_on__lte=as_of)
+    money = accepted.aggregate(
+        accepted=Sum("amount_fen"), paid=Sum("amount_fen", filter=Q(paid_on__lte=as_of))
+    )
     return {
         "featured_industries": industries.count(),
         "households_in_industries": len(with_any),
         "households_with_mlt_industry": len(with_mlt),
         "households_without_mlt_industry": len(counted) - len(with_mlt),
         "by_industry": by_industry,
+        "subsidies_applied": subsidies.filter(applied_on__lte=as_of).count(),
+        "subsidies_accepted": accepted.count(),
+        "subsidies_paid": paid.count(),
+        "subsidy_accepted_fen": int(money["accepted"] or 0),
+        "subsidy_paid_fen": int(money["paid"] or 0),
     }

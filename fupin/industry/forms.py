@@ -6,9 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from fupin.core.web import DateInput, StyledForm
-from fupin.industry.models import HOUSEHOLD_USES, ScaleUnit, SolarUse
+from fupin.industry.models import HOUSEHOLD_USES, FeaturedIndustry, ScaleUnit, SolarUse
 from fupin.industry.money import yuan_to_fen
 
 
@@ -74,3 +75,33 @@ class IndustryForm(StyledForm):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["code"].disabled = True
+
+
+class SubsidyApplyForm(StyledForm):
+    code = forms.CharField(label="补助编号", max_length=32)
+    household_code = forms.CharField(label="户编号", max_length=32)
+    industry = forms.ModelChoiceField(label="产业", queryset=FeaturedIndustry.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    project = forms.CharField(label="建设内容", max_length=200)
+    planned_scale = forms.DecimalField(
+        label="计划规模", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    applied_on = forms.DateField(label="申请日期", widget=DateInput())
+
+    def __init__(self, *args: Any, industries: QuerySet[FeaturedIndustry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["industry"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = industries
+
+
+class SubsidyStepForm(StyledForm):
+    """One step of 以奖代补: acceptance (with its result and scale), publicity or payment."""
+
+    day = forms.DateField(label="日期", widget=DateInput())
+    passed = forms.ChoiceField(label="验收结论", choices=[("yes", "通过"), ("no", "不通过")], required=False)
+    accepted_scale = forms.DecimalField(
+        label="验收规模", min_value=Decimal("0.01"), max_digits=12, decimal_places=2, required=False
+    )
+    notes = forms.CharField(label="验收意见", max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import industries, solar
+from fupin.industry.views import industries, solar, subsidies
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
     *industries.urlpatterns,
+    *subsidies.urlpatterns,
     *solar.urlpatterns,
 ]

@@ -71,6 +71,6 @@ def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[s
         "duty": duty_section(area.code, as_of_date, statuses),
         "fieldwork": fieldwork_section(area, year, month_number, as_of_date),
         "rectification": rectification_section(area.code, as_of_date),
-        "industry": industry_section(area.code, year, statuses),
+        "industry": industry_section(area.code, year, as_of_date, statuses),
         "solar": solar_section(area.code, year, month_number, as_of_date),
     }

@@ -85,6 +85,7 @@ def _rectification(scope: Scope) -> list[Entry]:
 def _industry(scope: Scope) -> list[Entry]:
     return [
         ("特色产业", "industry:industry-list"),
+        ("产业补助", "industry:subsidy-list"),
         ("光伏电站", "industry:solar-station-list"),
         ("光伏收益分配", "industry:solar-distribution-list"),
         ("光伏公示名单", "industry:solar-publicity"),

@@ -9,11 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from fupin.core.models import choice_label
 from fupin.core.scope import Scope
-from fupin.industry.models import FeaturedIndustry, HouseholdIndustry, ScaleUnit
+from fupin.industry.models import (
+    FeaturedIndustry,
+    HouseholdIndustry,
+    HouseholdSubsidy,
+    ScaleUnit,
+    SubsidyStatus,
+)
 from fupin.registry.models import Household, PovertyStatus
 
 REGISTERED = (PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED)
@@ -110,3 +116,27 @@ def uncovered_households(scope: Scope, year: int) -> QuerySet[Household]:
         .select_related("village")
         .order_by("area_code", "code")
     )
+
+
+def subsidy_list(scope: Scope, *, year: int | None = None, status: str = "") -> QuerySet[HouseholdSubsidy]:
+    subsidies = HouseholdSubsidy.objects.filter(scope.area_q("area_code")).select_related(
+        "household", "household__village", "industry"
+    )
+    if year:
+        subsidies = subsidies.filter(year=year)
+    if status:
+        subsidies = subsidies.filter(status=status)
+    return subsidies.order_by("-year", "code")
+
+
+def subsidy_get(scope: Scope, pk: int) -> HouseholdSubsidy | None:
+    return subsidy_list(scope).filter(pk=pk).first()
+
+
+def subsidy_counts(subsidies: QuerySet[HouseholdSubsidy]) -> dict[str, int]:
+    """Status → count, and the amounts accepted and paid in fen."""
+    counts: dict[str, int] = dict(subsidies.order_by().values_list("status").annotate(n=Count("pk")))
+    totals = subsidies.aggregate(
+        accepted=Sum("amount_fen"), paid=Sum("amount_fen", filter=Q(status=SubsidyStatus.PAID))
+    )
+    return counts | {"accepted_fen": int(totals["accepted"] or 0), "paid_fen": int(totals["paid"] or 0)}

@@ -66,6 +66,11 @@ def test_households_industries_give_coverage_and_figures(listed: Solar) -> None:
             "食用菌": {"households": 2, "scale": "2300.50", "unit": "袋"},
             "社区工厂务工": {"households": 1, "scale": "1.00", "unit": "人"},
         },
+        "subsidies_applied": 0,
+        "subsidies_accepted": 0,
+        "subsidies_paid": 0,
+        "subsidy_accepted_fen": 0,
+        "subsidy_paid_fen": 0,
     }
     town_b = figures_document(listed.personas.county.town_b, "2019-12")["industry"]
     assert (town_b["households_in_industries"], town_b["households_without_mlt_industry"]) == (0, 1)

@@ -203,6 +203,19 @@ def test_the_payment_ledger_imports_the_whole_workflow_and_exports_it_back(tiers
         "BZ03": ("rejected", None),
         "BZ04": ("applied", None),
     }
+    from fupin.areas.models import Area
+    from fupin.reports.figures import figures_document
+
+    figures = figures_document(Area.objects.get(code="610727000000"), "2019-09")["industry"]
+    # By 30 September: BZ01 paid only in October; BZ02 accepted; BZ03 failed; BZ04 applied.
+    assert (figures["subsidies_applied"], figures["subsidies_accepted"], figures["subsidies_paid"]) == (
+        4,
+        2,
+        0,
+    )
+    assert figures["subsidy_accepted_fen"] == 300050
+    october = figures_document(Area.objects.get(code="610727000000"), "2019-10")["industry"]
+    assert (october["subsidies_paid"], october["subsidy_paid_fen"]) == (1, 200050)
     exported = {r["code"]: r for r in LEDGERS["industry-subsidies"].export_rows(COUNTY_ONLY)}
     assert exported["BZ01"]["amount"] == "2000.50" and exported["BZ03"]["passed"] == "否"
     again = import_rows(
@@ -292,3 +305,42 @@ def test_bad_standard_rows_reject_the_file(tiers: Solar) -> None:
     )
     assert {(3, "补助金额（元）"), (4, "产业编码"), (5, "补助金额（元）")} <= error_cells(outcome)
     assert "高一档的补助金额不能低于第2行" in messages(outcome)
+
+
+def test_subsidy_pages_walk_the_workflow_by_persona(tiers: Solar) -> None:
+    office = tiers.personas.client("office_staff")
+    chicken = FeaturedIndustry.objects.get(code="CY01")
+    created = office.post(
+        "/industry/subsidies/new/",
+        {
+            "code": "BZ7",
+            "household_code": "H001",
+            "industry": chicken.pk,
+            "year": "2019",
+            "project": "鸡舍",
+            "planned_scale": "200",
+            "applied_on": "2019-03-01",
+        },
+    )
+    assert created.status_code == 302
+    item = HouseholdSubsidy.objects.get(code="BZ7")
+    url = f"/industry/subsidies/{item.pk}/"
+    # The work team sees its village's subsidy but may not accept it; the town official may.
+    assert tiers.personas.client("work_team").get(url).status_code == 200
+    assert (
+        tiers.personas.client("work_team").post(url, {"day": "2019-09-20", "version": 1}).status_code == 403
+    )
+    assert tiers.personas.client("outsider").get(url).status_code == 404
+    town = tiers.personas.client("town_official")
+    below = town.post(url, {"day": "2019-09-20", "passed": "yes", "accepted_scale": "10", "version": 1})
+    assert "未达到2019年乌鸡的最低补助标准" in below.content.decode()
+    town.post(url, {"day": "2019-09-20", "passed": "yes", "accepted_scale": "150", "version": 1})
+    assert town.post(url, {"day": "2019-09-25", "version": 2}).status_code == 403  # publicity is the county's
+    office.post(url, {"day": "2019-09-25", "version": 2})
+    early = office.post(url, {"day": "2019-09-27", "version": 3})
+    assert "公示期5天未满" in early.content.decode()
+    office.post(url, {"day": "2019-10-08", "version": 3})
+    item.refresh_from_db()
+    assert (item.status, item.amount_fen, item.paid_on) == ("paid", 100000, D(2019, 10, 8))
+    listing = office.get("/industry/subsidies/?year=2019").content.decode()
+    assert 'data-subsidy="BZ7"' in listing and "1,000.00" in listing

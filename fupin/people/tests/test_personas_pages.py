@@ -68,8 +68,8 @@ _EVERY_STAFF = [
     "fieldwork:research-list", "fieldwork:diary-list", "rectification:problem-list",
     "rectification:responsibility-list", "rectification:task-list", "rectification:checklist-list",
     "rectification:notices", "api-docs",
-    "industry:industry-list", "industry:solar-station-list", "industry:solar-distribution-list",
-    "industry:solar-publicity",
+    "industry:industry-list", "industry:subsidy-list", "industry:solar-station-list",
+    "industry:solar-distribution-list", "industry:solar-publicity",
 ]  # fmt: skip
 _HAS_CADRE = [
     "fieldwork:checkin",
