@@ -107,6 +107,10 @@ def test_demo_registry_imports_and_its_logins_see_their_own_part() -> None:
     assert solar["payout_fen"] + solar["by_use_fen"]["小型公益事业"] == solar["distributed_fen"]
     industry = figures_document(Area.objects.get(code="610727000000"), "2019-12")["industry"]
     assert (industry["featured_industries"], industry["households_with_mlt_industry"]) == (6, 10_710)
+    assert (
+        industry["subsidies_applied"] == 4200
+        and 0 < industry["subsidies_paid"] < industry["subsidies_accepted"]
+    )
     client = Client()
     client.login(username="cadre", password="fupin2019")
     cadre = Cadre.objects.get(user__username="cadre")
