@@ -105,3 +105,9 @@ class SubsidyStepForm(StyledForm):
     )
     notes = forms.CharField(label="验收意见", max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RepaymentForm(StyledForm):
+    paid_on = forms.DateField(label="还款日期", widget=DateInput())
+    principal = yuan_field("归还本金（元）")
+    interest = yuan_field("支付利息（元）")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import industries, solar, subsidies
+from fupin.industry.views import finance, industries, solar, subsidies
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
     *industries.urlpatterns,
     *subsidies.urlpatterns,
+    *finance.urlpatterns,
     *solar.urlpatterns,
 ]

@@ -10,6 +10,7 @@ from fupin.ledgers.definitions.duty import (
     WorkTeamsLedger,
 )
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
+from fupin.ledgers.definitions.finance import LoanRepaymentsLedger, MicroloansLedger
 from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
@@ -35,6 +36,8 @@ LEDGERS: dict[str, Ledger] = {
         HouseholdIndustriesLedger(),
         SubsidyStandardsLedger(),
         IndustrySubsidiesLedger(),
+        MicroloansLedger(),
+        LoanRepaymentsLedger(),
         SolarStationsLedger(),
         SolarIncomeLedger(),
     )

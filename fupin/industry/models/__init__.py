@@ -1,5 +1,6 @@
-"""Models of the industry app: featured industries, solar stations and their distributions."""
+"""Models of the industry app: featured industries, subsidies, microcredit, solar stations."""
 
+from fupin.industry.models.finance import MAX_LOAN_FEN, MAX_TERM_MONTHS, LoanRepayment, MicroLoan
 from fupin.industry.models.industries import FeaturedIndustry, HouseholdIndustry, ScaleUnit
 from fupin.industry.models.solar import (
     HOUSEHOLD_USES,
@@ -17,11 +18,15 @@ from fupin.industry.models.subsidies import PUBLICITY_DAYS, HouseholdSubsidy, Su
 
 __all__ = [
     "HOUSEHOLD_USES",
+    "MAX_LOAN_FEN",
+    "MAX_TERM_MONTHS",
     "PUBLICITY_DAYS",
     "DistributionStatus",
     "FeaturedIndustry",
     "HouseholdIndustry",
     "HouseholdSubsidy",
+    "LoanRepayment",
+    "MicroLoan",
     "ScaleUnit",
     "SolarAllocation",
     "SolarBeneficiary",

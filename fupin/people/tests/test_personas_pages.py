@@ -68,7 +68,7 @@ _EVERY_STAFF = [
     "fieldwork:research-list", "fieldwork:diary-list", "rectification:problem-list",
     "rectification:responsibility-list", "rectification:task-list", "rectification:checklist-list",
     "rectification:notices", "api-docs",
-    "industry:industry-list", "industry:subsidy-list", "industry:solar-station-list",
+    "industry:industry-list", "industry:subsidy-list", "industry:loan-list", "industry:solar-station-list",
     "industry:solar-distribution-list", "industry:solar-publicity",
 ]  # fmt: skip
 _HAS_CADRE = [
