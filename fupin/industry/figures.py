@@ -1,4 +1,4 @@
-"""The `industry` and `solar` sections of the figures document (docs/figures.md), for the year of
+"""The `industry`, `finance` and `solar` sections of the figures document (docs/figures.md), for the year of
 `month`.
 
 Solar:
@@ -17,7 +17,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from fupin.core import areacode
 from fupin.core.models import choice_label
@@ -26,6 +26,8 @@ from fupin.industry.models import (
     FeaturedIndustry,
     HouseholdIndustry,
     HouseholdSubsidy,
+    LoanRepayment,
+    MicroLoan,
     ScaleUnit,
     SolarAllocation,
     SolarDistribution,
@@ -36,6 +38,7 @@ from fupin.industry.models import (
     SolarUse,
 )
 from fupin.industry.money import split_fen
+from fupin.industry.selectors.finance import with_outstanding
 from fupin.registry.figures import StatusesAsOf
 
 
@@ -141,4 +144,34 @@ def industry_section(area_code: str, year: int, as_of: dt.date, statuses: Status
         "subsidies_paid": paid.count(),
         "subsidy_accepted_fen": int(money["accepted"] or 0),
         "subsidy_paid_fen": int(money["paid"] or 0),
+    }
+
+
+def finance_section(area_code: str, year: int, as_of: dt.date) -> dict[str, Any]:
+    """The `finance` section: microcredit issued in the year up to as_of, owed and overdue on
+    as_of, and the interest subsidy (interest paid in the year up to as_of, on or before the
+    loan's due date)."""
+    prefix = areacode.prefix_of(area_code)
+    loans = MicroLoan.objects.filter(area_code__startswith=prefix, start_date__lte=as_of)
+    issued = loans.filter(start_date__year=year).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    owing = with_outstanding(loans, as_of).filter(amount_fen__gt=F("repaid_fen"))
+    totals = owing.aggregate(
+        n=Count("pk"),
+        households=Count("household_id", distinct=True),
+        fen=Sum(F("amount_fen") - F("repaid_fen")),
+        overdue=Count("pk", filter=Q(due_date__lt=as_of)),
+        overdue_fen=Sum(F("amount_fen") - F("repaid_fen"), filter=Q(due_date__lt=as_of)),
+    )
+    subsidy = LoanRepayment.objects.filter(
+        loan__area_code__startswith=prefix, paid_on__year=year, paid_on__lte=as_of
+    ).filter(paid_on__lte=F("loan__due_date"))
+    return {
+        "loans_issued": issued["n"] or 0,
+        "loan_amount_issued_fen": int(issued["fen"] or 0),
+        "loans_outstanding": totals["n"] or 0,
+        "households_with_loans": totals["households"] or 0,
+        "outstanding_fen": int(totals["fen"] or 0),
+        "overdue_loans": totals["overdue"] or 0,
+        "overdue_fen": int(totals["overdue_fen"] or 0),
+        "interest_subsidy_fen": int(subsidy.aggregate(fen=Sum("interest_fen"))["fen"] or 0),
     }

@@ -17,7 +17,7 @@ from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope
 from fupin.duty.figures import duty_section
 from fupin.fieldwork.figures import fieldwork_section
-from fupin.industry.figures import industry_section, solar_section
+from fupin.industry.figures import finance_section, industry_section, solar_section
 from fupin.rectification.figures import rectification_section
 from fupin.registry.figures import registry_section, statuses_as_of
 
@@ -72,5 +72,6 @@ def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[s
         "fieldwork": fieldwork_section(area, year, month_number, as_of_date),
         "rectification": rectification_section(area.code, as_of_date),
         "industry": industry_section(area.code, year, as_of_date, statuses),
+        "finance": finance_section(area.code, year, as_of_date),
         "solar": solar_section(area.code, year, month_number, as_of_date),
     }

@@ -226,3 +226,44 @@ def test_the_page_records_a_repayment_for_the_office_only(solar: Solar) -> None:
 def test_add_months_keeps_the_day_or_the_months_last() -> None:
     assert add_months(D(2019, 1, 31), 1) == D(2019, 2, 28)
     assert add_months(D(2019, 11, 15), 36) == D(2022, 11, 15)
+
+
+def test_finance_figures_follow_the_loans_by_date(solar: Solar) -> None:
+    from fupin.areas.models import Area
+    from fupin.reports.figures import figures_document
+
+    loan = [*_good(solar, "XD02", "H002", "2017-01-05")[:5], "12", "4.35", "2017-01-05", "种植天麻"]
+    assert import_rows("microloans", [LOANS, loan, _good(solar)]).ok
+    assert import_rows(
+        "loan-repayments",
+        [
+            REPAYMENTS,
+            ["XD02", "2017-12-20", "0", "2175"],
+            ["XD02", "2018-01-05", "20000", "0"],
+            ["XD02", "2018-03-01", "30000", "300"],
+        ],
+    ).ok
+    county = Area.objects.get(code="610727000000")
+    december = figures_document(county, "2017-12")["finance"]
+    assert december == {
+        "loans_issued": 1,
+        "loan_amount_issued_fen": 5_000_000,
+        "loans_outstanding": 1,
+        "households_with_loans": 1,
+        "outstanding_fen": 5_000_000,
+        "overdue_loans": 0,
+        "overdue_fen": 0,
+        "interest_subsidy_fen": 217_500,
+    }
+    january = figures_document(county, "2018-01")["finance"]
+    assert (january["loans_issued"], january["outstanding_fen"], january["overdue_loans"]) == (
+        0,
+        3_000_000,
+        1,
+    )
+    march = figures_document(county, "2018-03")["finance"]
+    # Repaid in full; the 300 yuan of overdue interest is not subsidised.
+    assert (march["loans_outstanding"], march["overdue_fen"], march["interest_subsidy_fen"]) == (0, 0, 0)
+    later = figures_document(county, "2019-12")["finance"]
+    assert (later["loans_issued"], later["households_with_loans"]) == (1, 1)
+    assert figures_document(solar.personas.county.town_b, "2019-12")["finance"]["loans_outstanding"] == 0

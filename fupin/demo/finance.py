@@ -1,0 +1,97 @@
+"""The demo county's microcredit (扶贫小额信贷): about 2,400 loans of 10,000–50,000 yuan made in
+2017–2019 to household heads of working age, most for three years, some for one; interest paid
+each year on the loan's anniversary; the one-year loans repaid at their due date except a few
+overdue ones (逾期), which pay their late interest themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from fupin.demo.industries import PROJECTS
+from fupin.industry.models import HouseholdIndustry, MicroLoan
+from fupin.industry.services.finance import add_months, age_on, loans_upsert, repayments_upsert
+from fupin.ledgers.base import ImportContext
+from fupin.registry.models import Member, PovertyStatus
+
+LOANS = 2_400
+RATE = Decimal("4.35")
+LENDERS = ("略阳县农村信用合作联社", "中国邮政储蓄银行略阳县支行", "中国农业银行略阳县支行")
+THROUGH = dt.date(2019, 12, 10)  # repayments up to the demo's reference date
+OVERDUE_SHARE = 0.04
+
+
+def _interest(amount_fen: int, months: int) -> int:
+    return int(Decimal(amount_fen) * RATE / 100 * months / 12)
+
+
+def demo_loans(seed: int, context: ImportContext) -> int:
+    rng = random.Random(seed * 17 + 9)
+    records = (
+        HouseholdIndustry.objects.filter(
+            industry__code__in=list(PROJECTS),
+            household__poverty_status__in=(PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED),
+        )
+        .select_related("household", "industry")
+        .order_by("household__code", "industry__code")
+    )
+    first: dict[int, HouseholdIndustry] = {}
+    for record in records:
+        first.setdefault(record.household_id, record)
+    heads = {
+        m.household_id: m
+        for m in Member.objects.filter(household_id__in=list(first), relation="head").only(
+            "pk", "household_id", "id_number", "name"
+        )
+    }
+    chosen = sorted(rng.sample(sorted(first), min(LOANS * 2, len(first))))
+    loans: list[dict[str, Any]] = []
+    plans: list[tuple[str, dt.date, int, int, bool]] = []
+    for household_id in chosen:
+        head, record = heads.get(household_id), first[household_id]
+        start = dt.date(2017, 3, 1) + dt.timedelta(days=rng.randrange(1000))
+        if head is None or start > THROUGH or not 18 <= age_on(head.id_number, start) <= 65:
+            continue
+        months = 36 if rng.random() < 0.8 else 12
+        amount = rng.choice((10_000, 20_000, 30_000, 50_000, 50_000)) * 100
+        code = f"XD{start:%Y}{len(loans) + 1:05d}"
+        loans.append(
+            {
+                "code": code,
+                "household": record.household,
+                "borrower": head,
+                "lender": rng.choice(LENDERS),
+                "amount_fen": amount,
+                "term_months": months,
+                "annual_rate": RATE,
+                "start_date": start,
+                "purpose": PROJECTS[record.industry.code],
+            }
+        )
+        plans.append((code, start, months, amount, rng.random() < OVERDUE_SHARE))
+        if len(loans) == LOANS:
+            break
+    loans_upsert(actor=context.actor, rows=loans)
+    stored = {loan.code: loan for loan in MicroLoan.objects.filter(code__in=[p[0] for p in plans])}
+    repayments: list[dict[str, Any]] = []
+    for code, start, months, amount, overdue in plans:
+        loan = stored[code]
+        for year in range(1, months // 12 + 1):
+            day = add_months(start, 12 * year)
+            if day > THROUGH:
+                break
+            last = year * 12 == months
+            principal = amount if last and not overdue else 0
+            repayments.append(
+                {
+                    "loan": loan,
+                    "paid_on": day,
+                    "principal_fen": principal,
+                    "interest_fen": _interest(amount, 12),
+                }
+            )
+    repayments_upsert(actor=context.actor, rows=repayments)
+    return len(loans)
