@@ -22,10 +22,13 @@ from django.db.models import Count, F, Q, Sum
 from fupin.core import areacode
 from fupin.core.models import choice_label
 from fupin.industry.models import (
+    BenefitLink,
+    BusinessEntity,
     DistributionStatus,
     FeaturedIndustry,
     HouseholdIndustry,
     HouseholdSubsidy,
+    LinkIncome,
     LoanRepayment,
     MicroLoan,
     ScaleUnit,
@@ -38,6 +41,7 @@ from fupin.industry.models import (
     SolarUse,
 )
 from fupin.industry.money import split_fen
+from fupin.industry.selectors.entities import active_on
 from fupin.industry.selectors.finance import with_outstanding
 from fupin.registry.figures import StatusesAsOf
 
@@ -144,6 +148,7 @@ def industry_section(area_code: str, year: int, as_of: dt.date, statuses: Status
         "subsidies_paid": paid.count(),
         "subsidy_accepted_fen": int(money["accepted"] or 0),
         "subsidy_paid_fen": int(money["paid"] or 0),
+        **linkage_figures(area_code, year, as_of, counted),
     }
 
 
@@ -174,4 +179,25 @@ def finance_section(area_code: str, year: int, as_of: dt.date) -> dict[str, Any]
         "overdue_loans": totals["overdue"] or 0,
         "overdue_fen": int(totals["overdue_fen"] or 0),
         "interest_subsidy_fen": int(subsidy.aggregate(fen=Sum("interest_fen"))["fen"] or 0),
+    }
+
+
+def linkage_figures(area_code: str, year: int, as_of: dt.date, counted: set[int]) -> dict[str, int]:
+    """Business entities registered in the area (new: established in the year by as_of), and the
+    counted households with a benefit link active on as_of and what links paid them in the year."""
+    prefix = areacode.prefix_of(area_code)
+    entities = BusinessEntity.objects.filter(area_code__startswith=prefix, established_on__lte=as_of)
+    links = BenefitLink.objects.filter(area_code__startswith=prefix).filter(active_on(as_of))
+    linked = {
+        h for h in links.values_list("household_id", flat=True).iterator(chunk_size=5000) if h in counted
+    }
+    income = LinkIncome.objects.filter(link__area_code__startswith=prefix, year=year).aggregate(
+        fen=Sum("income_fen")
+    )
+    return {
+        "business_entities": entities.count(),
+        "new_business_entities": entities.filter(established_on__year=year).count(),
+        "entities_with_links": links.values("entity_id").distinct().count(),
+        "linked_households": len(linked),
+        "link_income_fen": int(income["fen"] or 0),
     }

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import finance, industries, solar, subsidies
+from fupin.industry.views import entities, finance, industries, solar, subsidies
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
     *industries.urlpatterns,
     *subsidies.urlpatterns,
     *finance.urlpatterns,
+    *entities.urlpatterns,
     *solar.urlpatterns,
 ]

@@ -9,6 +9,7 @@ from fupin.ledgers.definitions.duty import (
     UnitVillagesLedger,
     WorkTeamsLedger,
 )
+from fupin.ledgers.definitions.entities import BenefitLinksLedger, BusinessEntitiesLedger, LinkIncomesLedger
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.finance import LoanRepaymentsLedger, MicroloansLedger
 from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
@@ -36,6 +37,9 @@ LEDGERS: dict[str, Ledger] = {
         HouseholdIndustriesLedger(),
         SubsidyStandardsLedger(),
         IndustrySubsidiesLedger(),
+        BusinessEntitiesLedger(),
+        BenefitLinksLedger(),
+        LinkIncomesLedger(),
         MicroloansLedger(),
         LoanRepaymentsLedger(),
         SolarStationsLedger(),

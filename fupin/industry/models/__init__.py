@@ -1,5 +1,6 @@
 """Models of the industry app: featured industries, subsidies, microcredit, solar stations."""
 
+from fupin.industry.models.entities import BenefitLink, BusinessEntity, EntityKind, LinkIncome, LinkType
 from fupin.industry.models.finance import MAX_LOAN_FEN, MAX_TERM_MONTHS, LoanRepayment, MicroLoan
 from fupin.industry.models.industries import FeaturedIndustry, HouseholdIndustry, ScaleUnit
 from fupin.industry.models.solar import (
@@ -21,10 +22,15 @@ __all__ = [
     "MAX_LOAN_FEN",
     "MAX_TERM_MONTHS",
     "PUBLICITY_DAYS",
+    "BenefitLink",
+    "BusinessEntity",
     "DistributionStatus",
+    "EntityKind",
     "FeaturedIndustry",
     "HouseholdIndustry",
     "HouseholdSubsidy",
+    "LinkIncome",
+    "LinkType",
     "LoanRepayment",
     "MicroLoan",
     "ScaleUnit",

@@ -71,6 +71,11 @@ def test_households_industries_give_coverage_and_figures(listed: Solar) -> None:
         "subsidies_paid": 0,
         "subsidy_accepted_fen": 0,
         "subsidy_paid_fen": 0,
+        "business_entities": 0,
+        "new_business_entities": 0,
+        "entities_with_links": 0,
+        "linked_households": 0,
+        "link_income_fen": 0,
     }
     town_b = figures_document(listed.personas.county.town_b, "2019-12")["industry"]
     assert (town_b["households_in_industries"], town_b["households_without_mlt_industry"]) == (0, 1)

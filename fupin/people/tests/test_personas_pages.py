@@ -69,7 +69,7 @@ _EVERY_STAFF = [
     "rectification:responsibility-list", "rectification:task-list", "rectification:checklist-list",
     "rectification:notices", "api-docs",
     "industry:industry-list", "industry:subsidy-list", "industry:loan-list", "industry:solar-station-list",
-    "industry:solar-distribution-list", "industry:solar-publicity",
+    "industry:solar-distribution-list", "industry:solar-publicity", "industry:entity-list",
 ]  # fmt: skip
 _HAS_CADRE = [
     "fieldwork:checkin",
