@@ -26,6 +26,8 @@ from fupin.industry.models import (
     BusinessEntity,
     DistributionStatus,
     FeaturedIndustry,
+    FundAllocation,
+    FundSource,
     HouseholdIndustry,
     HouseholdSubsidy,
     LinkIncome,
@@ -171,6 +173,7 @@ def finance_section(area_code: str, year: int, as_of: dt.date) -> dict[str, Any]
         loan__area_code__startswith=prefix, paid_on__year=year, paid_on__lte=as_of
     ).filter(paid_on__lte=F("loan__due_date"))
     return {
+        **_fund_figures(area_code, year),
         "loans_issued": issued["n"] or 0,
         "loan_amount_issued_fen": int(issued["fen"] or 0),
         "loans_outstanding": totals["n"] or 0,
@@ -200,4 +203,23 @@ def linkage_figures(area_code: str, year: int, as_of: dt.date, counted: set[int]
         "entities_with_links": links.values("entity_id").distinct().count(),
         "linked_households": len(linked),
         "link_income_fen": int(income["fen"] or 0),
+    }
+
+
+def _fund_figures(area_code: str, year: int) -> dict[str, int]:
+    """Integrated funds of the year: the sources of the counties inside the area, and what was
+    allocated to and spent on projects inside the area."""
+    prefix = areacode.prefix_of(area_code)
+    sources = FundSource.objects.filter(county__code__startswith=prefix, year=year).aggregate(
+        fen=Sum("amount_fen")
+    )
+    allocations = FundAllocation.objects.filter(project__area_code__startswith=prefix, project__year=year)
+    totals = allocations.aggregate(
+        projects=Count("project_id", distinct=True), fen=Sum("amount_fen"), spent=Sum("spent_fen")
+    )
+    return {
+        "integrated_fund_fen": int(sources["fen"] or 0),
+        "integrated_projects": totals["projects"] or 0,
+        "integrated_allocated_fen": int(totals["fen"] or 0),
+        "integrated_spent_fen": int(totals["spent"] or 0),
     }

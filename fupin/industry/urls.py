@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import entities, finance, industries, solar, subsidies
+from fupin.industry.views import entities, finance, funds, industries, solar, subsidies
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *subsidies.urlpatterns,
     *finance.urlpatterns,
     *entities.urlpatterns,
+    *funds.urlpatterns,
     *solar.urlpatterns,
 ]

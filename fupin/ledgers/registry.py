@@ -12,6 +12,7 @@ from fupin.ledgers.definitions.duty import (
 from fupin.ledgers.definitions.entities import BenefitLinksLedger, BusinessEntitiesLedger, LinkIncomesLedger
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.finance import LoanRepaymentsLedger, MicroloansLedger
+from fupin.ledgers.definitions.funds import FundAllocationsLedger, FundProjectsLedger, FundSourcesLedger
 from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
@@ -42,6 +43,9 @@ LEDGERS: dict[str, Ledger] = {
         LinkIncomesLedger(),
         MicroloansLedger(),
         LoanRepaymentsLedger(),
+        FundSourcesLedger(),
+        FundProjectsLedger(),
+        FundAllocationsLedger(),
         SolarStationsLedger(),
         SolarIncomeLedger(),
     )

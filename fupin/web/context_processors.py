@@ -88,6 +88,7 @@ def _industry(scope: Scope) -> list[Entry]:
         ("产业补助", "industry:subsidy-list"),
         ("小额信贷", "industry:loan-list"),
         ("经营主体", "industry:entity-list"),
+        ("整合资金", "industry:funds"),
         ("光伏电站", "industry:solar-station-list"),
         ("光伏收益分配", "industry:solar-distribution-list"),
         ("光伏公示名单", "industry:solar-publicity"),

@@ -2,6 +2,7 @@
 
 from fupin.industry.models.entities import BenefitLink, BusinessEntity, EntityKind, LinkIncome, LinkType
 from fupin.industry.models.finance import MAX_LOAN_FEN, MAX_TERM_MONTHS, LoanRepayment, MicroLoan
+from fupin.industry.models.funds import FundAllocation, FundLevel, FundProject, FundSource, ProjectKind
 from fupin.industry.models.industries import FeaturedIndustry, HouseholdIndustry, ScaleUnit
 from fupin.industry.models.solar import (
     HOUSEHOLD_USES,
@@ -27,12 +28,17 @@ __all__ = [
     "DistributionStatus",
     "EntityKind",
     "FeaturedIndustry",
+    "FundAllocation",
+    "FundLevel",
+    "FundProject",
+    "FundSource",
     "HouseholdIndustry",
     "HouseholdSubsidy",
     "LinkIncome",
     "LinkType",
     "LoanRepayment",
     "MicroLoan",
+    "ProjectKind",
     "ScaleUnit",
     "SolarAllocation",
     "SolarBeneficiary",

@@ -246,6 +246,10 @@ def test_finance_figures_follow_the_loans_by_date(solar: Solar) -> None:
     county = Area.objects.get(code="610727000000")
     december = figures_document(county, "2017-12")["finance"]
     assert december == {
+        "integrated_fund_fen": 0,
+        "integrated_projects": 0,
+        "integrated_allocated_fen": 0,
+        "integrated_spent_fen": 0,
         "loans_issued": 1,
         "loan_amount_issued_fen": 5_000_000,
         "loans_outstanding": 1,
