@@ -16,6 +16,7 @@ from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.entities import demo_entities
 from fupin.demo.fieldwork import demo_checkins, demo_month
 from fupin.demo.finance import demo_loans
+from fupin.demo.funds import demo_funds
 from fupin.demo.industries import demo_industries, demo_subsidies
 from fupin.demo.rectification import demo_problems_import
 from fupin.demo.solar import demo_solar
@@ -60,12 +61,13 @@ class Command(BaseCommand):
             subsidies = demo_subsidies(options["seed"], context)
             loans = demo_loans(options["seed"], context)
             entities = demo_entities(options["seed"], context)
+            projects = demo_funds(options["seed"], context)
             solar_plans = demo_solar(options["seed"], context)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         self.stdout.write(
             f"户发展产业：{industry_records} 条；到户产业补助：{subsidies} 户次；小额信贷：{loans} 笔；"
-            f"新型经营主体：{entities} 个"
+            f"新型经营主体：{entities} 个；整合资金项目：{projects} 个"
         )
         self.stdout.write(f"光伏收益分配方案：{solar_plans} 个村（已定稿）")
         first, _ = demo_month()
