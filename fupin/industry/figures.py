@@ -30,6 +30,8 @@ from fupin.industry.models import (
     FundSource,
     HouseholdIndustry,
     HouseholdSubsidy,
+    InsuranceClaim,
+    InsurancePolicy,
     LinkIncome,
     LoanRepayment,
     MicroLoan,
@@ -174,6 +176,7 @@ def finance_section(area_code: str, year: int, as_of: dt.date) -> dict[str, Any]
     ).filter(paid_on__lte=F("loan__due_date"))
     return {
         **_fund_figures(area_code, year),
+        **_insurance_figures(area_code, year, as_of),
         "loans_issued": issued["n"] or 0,
         "loan_amount_issued_fen": int(issued["fen"] or 0),
         "loans_outstanding": totals["n"] or 0,
@@ -222,4 +225,27 @@ def _fund_figures(area_code: str, year: int) -> dict[str, int]:
         "integrated_projects": totals["projects"] or 0,
         "integrated_allocated_fen": int(totals["fen"] or 0),
         "integrated_spent_fen": int(totals["spent"] or 0),
+    }
+
+
+def _insurance_figures(area_code: str, year: int, as_of: dt.date) -> dict[str, int]:
+    """Policies in force on as_of and their households; the premium subsidy of policies that began in
+    the year by as_of; claims paid in the year by as_of."""
+    prefix = areacode.prefix_of(area_code)
+    policies = InsurancePolicy.objects.filter(area_code__startswith=prefix)
+    in_force = policies.filter(starts_on__lte=as_of, ends_on__gte=as_of).aggregate(
+        n=Count("pk"), households=Count("household_id", distinct=True)
+    )
+    subsidy = policies.filter(starts_on__year=year, starts_on__lte=as_of).aggregate(
+        fen=Sum("premium_subsidy_fen")
+    )
+    claims = InsuranceClaim.objects.filter(
+        policy__area_code__startswith=prefix, paid_on__year=year, paid_on__lte=as_of
+    ).aggregate(n=Count("pk"), fen=Sum("paid_fen"))
+    return {
+        "insurance_policies": in_force["n"] or 0,
+        "insured_households": in_force["households"] or 0,
+        "premium_subsidy_fen": int(subsidy["fen"] or 0),
+        "claims_paid": claims["n"] or 0,
+        "claims_paid_fen": int(claims["fen"] or 0),
     }

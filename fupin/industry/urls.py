@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import entities, finance, funds, industries, solar, subsidies
+from fupin.industry.views import entities, finance, funds, industries, insurance, solar, subsidies
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *finance.urlpatterns,
     *entities.urlpatterns,
     *funds.urlpatterns,
+    *insurance.urlpatterns,
     *solar.urlpatterns,
 ]

@@ -14,6 +14,7 @@ from fupin.ledgers.definitions.fieldwork import CheckInsLedger
 from fupin.ledgers.definitions.finance import LoanRepaymentsLedger, MicroloansLedger
 from fupin.ledgers.definitions.funds import FundAllocationsLedger, FundProjectsLedger, FundSourcesLedger
 from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
+from fupin.ledgers.definitions.insurance import InsuranceClaimsLedger, InsurancePoliciesLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.solar import SolarIncomeLedger, SolarStationsLedger
@@ -43,6 +44,8 @@ LEDGERS: dict[str, Ledger] = {
         LinkIncomesLedger(),
         MicroloansLedger(),
         LoanRepaymentsLedger(),
+        InsurancePoliciesLedger(),
+        InsuranceClaimsLedger(),
         FundSourcesLedger(),
         FundProjectsLedger(),
         FundAllocationsLedger(),

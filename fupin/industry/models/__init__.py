@@ -4,6 +4,7 @@ from fupin.industry.models.entities import BenefitLink, BusinessEntity, EntityKi
 from fupin.industry.models.finance import MAX_LOAN_FEN, MAX_TERM_MONTHS, LoanRepayment, MicroLoan
 from fupin.industry.models.funds import FundAllocation, FundLevel, FundProject, FundSource, ProjectKind
 from fupin.industry.models.industries import FeaturedIndustry, HouseholdIndustry, ScaleUnit
+from fupin.industry.models.insurance import InsuranceClaim, InsurancePolicy
 from fupin.industry.models.solar import (
     HOUSEHOLD_USES,
     DistributionStatus,
@@ -34,6 +35,8 @@ __all__ = [
     "FundSource",
     "HouseholdIndustry",
     "HouseholdSubsidy",
+    "InsuranceClaim",
+    "InsurancePolicy",
     "LinkIncome",
     "LinkType",
     "LoanRepayment",
