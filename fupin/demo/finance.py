@@ -1,7 +1,8 @@
 """The demo county's microcredit (扶贫小额信贷): about 2,400 loans of 10,000–50,000 yuan made in
 2017–2019 to household heads of working age, most for three years, some for one; interest paid
 each year on the loan's anniversary; the one-year loans repaid at their due date except a few
-overdue ones (逾期), which pay their late interest themselves.
+overdue ones (逾期), which pay their late interest themselves. And industry insurance: about 3,000
+policies of 2019 on households' industries, the government paying 80% of the premium, a few claims.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from fupin.core.bulk import fetch_by_key
 from fupin.demo.industries import PROJECTS
-from fupin.industry.models import HouseholdIndustry, MicroLoan
+from fupin.industry.models import HouseholdIndustry, InsurancePolicy, MicroLoan
 from fupin.industry.services.finance import add_months, age_on, loans_upsert, repayments_upsert
+from fupin.industry.services.insurance import claims_upsert, policies_upsert
 from fupin.ledgers.base import ImportContext
 from fupin.registry.models import Member, PovertyStatus
 
@@ -95,3 +98,58 @@ def demo_loans(seed: int, context: ImportContext) -> int:
             )
     repayments_upsert(actor=context.actor, rows=repayments)
     return len(loans)
+
+
+POLICIES = 3_000
+INSURERS = ("中国人民财产保险股份有限公司略阳支公司", "中华联合财产保险股份有限公司略阳支公司")
+# Sum insured per unit of scale, premium rate 5%, the government pays 80% of the premium.
+SUM_PER_UNIT_YUAN = {"CY01": 30, "CY02": 800, "CY03": 2, "CY04": 300, "CY05": 1000}
+CAUSES = ("暴雨洪涝", "冰雹", "禽畜疫病", "干旱", "低温冻害")
+
+
+def demo_insurance(seed: int, context: ImportContext) -> int:
+    """2019 policies on about 3,000 households' industries, a few with claims."""
+    rng = random.Random(seed * 29 + 3)
+    records = list(
+        HouseholdIndustry.objects.filter(year=2019, industry__code__in=list(SUM_PER_UNIT_YUAN))
+        .select_related("household", "industry")
+        .order_by("household__code", "industry__code")
+    )
+    policies: list[dict[str, Any]] = []
+    for number, record in enumerate(
+        sorted(rng.sample(records, min(POLICIES, len(records))), key=lambda r: r.pk)
+    ):
+        insured = min(int(record.scale * SUM_PER_UNIT_YUAN[record.industry.code]), 20_000) * 100
+        premium = insured * 5 // 100
+        starts = dt.date(2019, 3, 1) + dt.timedelta(days=rng.randrange(120))
+        policies.append(
+            {
+                "code": f"BD2019{number + 1:05d}",
+                "household": record.household,
+                "insurer": rng.choice(INSURERS),
+                "industry": record.industry,
+                "sum_insured_fen": insured,
+                "premium_fen": premium,
+                "premium_subsidy_fen": premium * 80 // 100,
+                "starts_on": starts,
+                "ends_on": add_months(starts, 12) - dt.timedelta(days=1),
+            }
+        )
+    policies_upsert(actor=context.actor, rows=policies)
+    stored = fetch_by_key(InsurancePolicy, "code", [p["code"] for p in policies])
+    claims = []
+    for row in policies:
+        if rng.random() < 0.06:
+            occurred = row["starts_on"] + dt.timedelta(days=rng.randrange(20, 200))
+            if occurred < THROUGH - dt.timedelta(days=30):
+                claims.append(
+                    {
+                        "policy": stored[row["code"]],
+                        "occurred_on": occurred,
+                        "cause": rng.choice(CAUSES),
+                        "paid_on": occurred + dt.timedelta(days=rng.randrange(10, 30)),
+                        "paid_fen": row["sum_insured_fen"] * rng.randint(10, 60) // 100,
+                    }
+                )
+    claims_upsert(actor=context.actor, rows=claims)
+    return len(policies)
