@@ -2,7 +2,8 @@
 2017–2019 to household heads of working age, most for three years, some for one; interest paid
 each year on the loan's anniversary; the one-year loans repaid at their due date except a few
 overdue ones (逾期), which pay their late interest themselves. And industry insurance: about 3,000
-policies of 2019 on households' industries, the government paying 80% of the premium, a few claims.
+policies of 2019 on households' industries, the government paying 80% of the premium, a few claims;
+and 60 village mutual-aid associations with their 2019 loans.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from fupin.areas.models import Area, AreaLevel
 from fupin.core.bulk import fetch_by_key
 from fupin.demo.industries import PROJECTS
-from fupin.industry.models import HouseholdIndustry, InsurancePolicy, MicroLoan
+from fupin.industry.models import HouseholdIndustry, InsurancePolicy, MicroLoan, MutualAidAssociation
 from fupin.industry.services.finance import add_months, age_on, loans_upsert, repayments_upsert
 from fupin.industry.services.insurance import claims_upsert, policies_upsert
+from fupin.industry.services.mutual_aid import associations_upsert, mutual_aid_loans_upsert
 from fupin.ledgers.base import ImportContext
-from fupin.registry.models import Member, PovertyStatus
+from fupin.registry.models import Household, Member, PovertyStatus
 
 LOANS = 2_400
 RATE = Decimal("4.35")
@@ -153,3 +156,59 @@ def demo_insurance(seed: int, context: ImportContext) -> int:
                 )
     claims_upsert(actor=context.actor, rows=claims)
     return len(policies)
+
+
+ASSOCIATIONS = 60
+
+
+def demo_mutual_aid(seed: int, context: ImportContext) -> int:
+    """Mutual-aid associations in 60 poor villages, each lending to a dozen or so of its households in
+    2019 for six to twelve months within its fund; most repaid on time by the reference date."""
+    rng = random.Random(seed * 31 + 5)
+    villages = sorted(
+        rng.sample(
+            list(Area.objects.filter(level=AreaLevel.VILLAGE, is_poor_village=True).order_by("code")),
+            ASSOCIATIONS,
+        ),
+        key=lambda v: v.code,
+    )
+    associations: list[dict[str, Any]] = [
+        {
+            "code": f"HZ{i + 1:03d}",
+            "name": f"{v.name}扶贫互助资金协会",
+            "village": v,
+            "fund_fen": rng.choice((200_000, 300_000, 500_000)) * 100,
+            "established_on": dt.date(2015 + i % 3, 5, 1),
+        }
+        for i, v in enumerate(villages)
+    ]
+    associations_upsert(actor=context.actor, rows=associations)
+    stored = fetch_by_key(MutualAidAssociation, "code", [a["code"] for a in associations])
+    households: dict[int, list[Household]] = {}
+    for household in Household.objects.filter(
+        village__in=villages,
+        poverty_status__in=(PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED),
+    ).only("pk", "code", "village_id", "area_code"):
+        households.setdefault(household.village_id, []).append(household)
+    loans: list[dict[str, Any]] = []
+    for row in associations:
+        village = row["village"]
+        members = sorted(households.get(village.pk, []), key=lambda h: h.code)
+        # Each loan is small enough that the fund never runs out: at most a twentieth of it.
+        for household in rng.sample(members, min(len(members), rng.randint(8, 20))):
+            lent = dt.date(2019, 1, 10) + dt.timedelta(days=rng.randrange(300))
+            due = add_months(lent, rng.choice((6, 12)))
+            repaid = due - dt.timedelta(days=rng.randrange(0, 20)) if rng.random() < 0.9 else None
+            loans.append(
+                {
+                    "code": f"{row['code']}-{len(loans) + 1:05d}",
+                    "association": stored[row["code"]],
+                    "household": household,
+                    "amount_fen": row["fund_fen"] // 20 // 10000 * 10000 or 100000,
+                    "lent_on": lent,
+                    "due_on": due,
+                    "repaid_on": repaid if repaid and repaid <= THROUGH else None,
+                }
+            )
+    mutual_aid_loans_upsert(actor=context.actor, rows=loans)
+    return len(loans)

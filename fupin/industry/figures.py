@@ -35,6 +35,8 @@ from fupin.industry.models import (
     LinkIncome,
     LoanRepayment,
     MicroLoan,
+    MutualAidAssociation,
+    MutualAidLoan,
     ScaleUnit,
     SolarAllocation,
     SolarDistribution,
@@ -177,6 +179,7 @@ def finance_section(area_code: str, year: int, as_of: dt.date) -> dict[str, Any]
     return {
         **_fund_figures(area_code, year),
         **_insurance_figures(area_code, year, as_of),
+        **_mutual_aid_figures(area_code, year, as_of),
         "loans_issued": issued["n"] or 0,
         "loan_amount_issued_fen": int(issued["fen"] or 0),
         "loans_outstanding": totals["n"] or 0,
@@ -248,4 +251,29 @@ def _insurance_figures(area_code: str, year: int, as_of: dt.date) -> dict[str, i
         "premium_subsidy_fen": int(subsidy["fen"] or 0),
         "claims_paid": claims["n"] or 0,
         "claims_paid_fen": int(claims["fen"] or 0),
+    }
+
+
+def _mutual_aid_figures(area_code: str, year: int, as_of: dt.date) -> dict[str, int]:
+    """Associations in the area (established by as_of) and their funds; loans made in the year by
+    as_of; loans out on as_of (made and not repaid) and how many of those are past due."""
+    prefix = areacode.prefix_of(area_code)
+    associations = MutualAidAssociation.objects.filter(
+        area_code__startswith=prefix, established_on__lte=as_of
+    )
+    funds = associations.aggregate(n=Count("pk"), fen=Sum("fund_fen"))
+    loans = MutualAidLoan.objects.filter(area_code__startswith=prefix, lent_on__lte=as_of)
+    made = loans.filter(lent_on__year=year).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    out = loans.filter(Q(repaid_on__isnull=True) | Q(repaid_on__gt=as_of))
+    out_totals = out.aggregate(
+        n=Count("pk"), fen=Sum("amount_fen"), overdue=Count("pk", filter=Q(due_on__lt=as_of))
+    )
+    return {
+        "mutual_aid_associations": funds["n"] or 0,
+        "mutual_aid_fund_fen": int(funds["fen"] or 0),
+        "mutual_aid_loans_made": made["n"] or 0,
+        "mutual_aid_lent_fen": int(made["fen"] or 0),
+        "mutual_aid_loans_out": out_totals["n"] or 0,
+        "mutual_aid_out_fen": int(out_totals["fen"] or 0),
+        "mutual_aid_overdue": out_totals["overdue"] or 0,
     }

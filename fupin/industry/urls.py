@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import entities, finance, funds, industries, insurance, solar, subsidies
+from fupin.industry.views import entities, finance, funds, industries, insurance, mutual_aid, solar, subsidies
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *entities.urlpatterns,
     *funds.urlpatterns,
     *insurance.urlpatterns,
+    *mutual_aid.urlpatterns,
     *solar.urlpatterns,
 ]

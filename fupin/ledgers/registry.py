@@ -15,6 +15,7 @@ from fupin.ledgers.definitions.finance import LoanRepaymentsLedger, MicroloansLe
 from fupin.ledgers.definitions.funds import FundAllocationsLedger, FundProjectsLedger, FundSourcesLedger
 from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
 from fupin.ledgers.definitions.insurance import InsuranceClaimsLedger, InsurancePoliciesLedger
+from fupin.ledgers.definitions.mutual_aid import MutualAidAssociationsLedger, MutualAidLoansLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
 from fupin.ledgers.definitions.solar import SolarIncomeLedger, SolarStationsLedger
@@ -44,6 +45,8 @@ LEDGERS: dict[str, Ledger] = {
         LinkIncomesLedger(),
         MicroloansLedger(),
         LoanRepaymentsLedger(),
+        MutualAidAssociationsLedger(),
+        MutualAidLoansLedger(),
         InsurancePoliciesLedger(),
         InsuranceClaimsLedger(),
         FundSourcesLedger(),

@@ -88,6 +88,7 @@ def _industry(scope: Scope) -> list[Entry]:
         ("产业补助", "industry:subsidy-list"),
         ("小额信贷", "industry:loan-list"),
         ("产业保险", "industry:insurance"),
+        ("互助资金", "industry:mutual-aid"),
         ("经营主体", "industry:entity-list"),
         ("整合资金", "industry:funds"),
         ("光伏电站", "industry:solar-station-list"),

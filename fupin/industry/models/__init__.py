@@ -5,6 +5,7 @@ from fupin.industry.models.finance import MAX_LOAN_FEN, MAX_TERM_MONTHS, LoanRep
 from fupin.industry.models.funds import FundAllocation, FundLevel, FundProject, FundSource, ProjectKind
 from fupin.industry.models.industries import FeaturedIndustry, HouseholdIndustry, ScaleUnit
 from fupin.industry.models.insurance import InsuranceClaim, InsurancePolicy
+from fupin.industry.models.mutual_aid import MUTUAL_AID_MAX_MONTHS, MutualAidAssociation, MutualAidLoan
 from fupin.industry.models.solar import (
     HOUSEHOLD_USES,
     DistributionStatus,
@@ -23,6 +24,7 @@ __all__ = [
     "HOUSEHOLD_USES",
     "MAX_LOAN_FEN",
     "MAX_TERM_MONTHS",
+    "MUTUAL_AID_MAX_MONTHS",
     "PUBLICITY_DAYS",
     "BenefitLink",
     "BusinessEntity",
@@ -41,6 +43,8 @@ __all__ = [
     "LinkType",
     "LoanRepayment",
     "MicroLoan",
+    "MutualAidAssociation",
+    "MutualAidLoan",
     "ProjectKind",
     "ScaleUnit",
     "SolarAllocation",

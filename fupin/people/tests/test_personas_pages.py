@@ -70,7 +70,7 @@ _EVERY_STAFF = [
     "rectification:notices", "api-docs",
     "industry:industry-list", "industry:subsidy-list", "industry:loan-list", "industry:solar-station-list",
     "industry:solar-distribution-list", "industry:solar-publicity", "industry:entity-list",
-    "industry:funds", "industry:insurance",
+    "industry:funds", "industry:insurance", "industry:mutual-aid",
 ]  # fmt: skip
 _HAS_CADRE = [
     "fieldwork:checkin",

@@ -15,7 +15,7 @@ from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.entities import demo_entities
 from fupin.demo.fieldwork import demo_checkins, demo_month
-from fupin.demo.finance import demo_insurance, demo_loans
+from fupin.demo.finance import demo_insurance, demo_loans, demo_mutual_aid
 from fupin.demo.funds import demo_funds
 from fupin.demo.industries import demo_industries, demo_subsidies
 from fupin.demo.rectification import demo_problems_import
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             subsidies = demo_subsidies(options["seed"], context)
             loans = demo_loans(options["seed"], context)
             policies = demo_insurance(options["seed"], context)
+            mutual_aid_loans = demo_mutual_aid(options["seed"], context)
             entities = demo_entities(options["seed"], context)
             projects = demo_funds(options["seed"], context)
             solar_plans = demo_solar(options["seed"], context)
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         self.stdout.write(
             f"户发展产业：{industry_records} 条；到户产业补助：{subsidies} 户次；小额信贷：{loans} 笔；"
-            f"产业保险：{policies} 单；"
+            f"产业保险：{policies} 单；互助资金借款：{mutual_aid_loans} 笔；"
             f"新型经营主体：{entities} 个；整合资金项目：{projects} 个"
         )
         self.stdout.write(f"光伏收益分配方案：{solar_plans} 个村（已定稿）")
