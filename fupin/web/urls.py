@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from fupin.areas import api as areas_api
 from fupin.duty import api as duty_api
 from fupin.fieldwork import api as fieldwork_api
+from fupin.industry import api as industry_api
 from fupin.people import api as people_api
 from fupin.registry import api as registry_api
 from fupin.reports import api as reports_api
@@ -25,6 +26,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include(registry_api.urlpatterns)),
     path("", include(duty_api.urlpatterns)),
     path("", include(reports_api.urlpatterns)),
+    path("", include(industry_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -180,3 +180,34 @@ def test_the_publicity_list_and_its_excel_mask_id_numbers_and_phones(solar: Sola
 def test_station_list_shows_the_years_income(solar: Solar) -> None:
     page = solar.personas.client("county_leader").get(f"/industry/solar/?year={YEAR}").content.decode()
     assert 'data-station="GF01"' in page and "10000.00" in page
+
+
+def test_the_api_serves_the_scoped_masked_payouts_and_plans(solar: Solar) -> None:
+    plan = _plan(solar)
+    client = solar.personas.client("office_staff")
+    url = f"/industry/solar/distributions/{plan.pk}/"
+    client.post(
+        url,
+        {
+            "action": "add",
+            "use": SolarUse.REWARDS,
+            "household_code": "H001",
+            "weight": "1",
+            "version": plan.version,
+        },
+    )
+    plan.refresh_from_db()
+    client.post(url, {"action": "freeze", "approved_on": "2019-12-31", "version": plan.version})
+    _plan(solar, village=solar.personas.county.village_a2)
+    full_id = solar.households["H001"].head_id_number
+    reply = client.get(f"/api/solar/payouts/?year={YEAR}")
+    body = reply.content.decode()
+    assert reply.status_code == 200 and '"household_code":"H001"' in body and '"amount_fen":10000' in body
+    assert full_id not in body and full_id[:6] + "********" + full_id[-4:] in body
+    team = solar.personas.client("work_team").get(f"/api/solar/distributions/?year={YEAR}").content.decode()
+    assert "610727100200" in team and "610727100201" not in team
+    assert (
+        "H001"
+        not in solar.personas.client("outsider").get(f"/api/solar/payouts/?year={YEAR}").content.decode()
+    )
+    assert solar.personas.client("public").get(f"/api/solar/payouts/?year={YEAR}").status_code == 403
