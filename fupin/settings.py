@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fupin.training",
     "fupin.indicators",
     "fupin.employment",
+    "fupin.industry",
     "fupin.reports",
     "fupin.ledgers",
     "fupin.demo",

@@ -17,11 +17,19 @@ from fupin.ledgers.definitions.employment import (
     TransferEmploymentLedger,
     WelfareJobsLedger,
 )
+from fupin.ledgers.definitions.entities import BenefitLinksLedger, BusinessEntitiesLedger, LinkIncomesLedger
 from fupin.ledgers.definitions.fieldwork import CheckInsLedger
+from fupin.ledgers.definitions.finance import LoanRepaymentsLedger, MicroloansLedger
+from fupin.ledgers.definitions.funds import FundAllocationsLedger, FundProjectsLedger, FundSourcesLedger
 from fupin.ledgers.definitions.indicators import IndicatorValuesLedger
+from fupin.ledgers.definitions.industries import FeaturedIndustriesLedger, HouseholdIndustriesLedger
+from fupin.ledgers.definitions.insurance import InsuranceClaimsLedger, InsurancePoliciesLedger
+from fupin.ledgers.definitions.mutual_aid import MutualAidAssociationsLedger, MutualAidLoansLedger
 from fupin.ledgers.definitions.rectification import ProblemsLedger
 from fupin.ledgers.definitions.registry import HouseholdsLedger, MembersLedger
+from fupin.ledgers.definitions.solar import SolarIncomeLedger, SolarStationsLedger
 from fupin.ledgers.definitions.structure import AreasLedger, CadresLedger, UnitsLedger
+from fupin.ledgers.definitions.subsidies import IndustrySubsidiesLedger, SubsidyStandardsLedger
 from fupin.ledgers.definitions.training import QuestionsLedger
 
 LEDGERS: dict[str, Ledger] = {
@@ -46,6 +54,24 @@ LEDGERS: dict[str, Ledger] = {
         WelfareJobsLedger(),
         CommunityFactoriesLedger(),
         TransferEmploymentLedger(),
+        FeaturedIndustriesLedger(),
+        HouseholdIndustriesLedger(),
+        SubsidyStandardsLedger(),
+        IndustrySubsidiesLedger(),
+        BusinessEntitiesLedger(),
+        BenefitLinksLedger(),
+        LinkIncomesLedger(),
+        MicroloansLedger(),
+        LoanRepaymentsLedger(),
+        MutualAidAssociationsLedger(),
+        MutualAidLoansLedger(),
+        InsurancePoliciesLedger(),
+        InsuranceClaimsLedger(),
+        FundSourcesLedger(),
+        FundProjectsLedger(),
+        FundAllocationsLedger(),
+        SolarStationsLedger(),
+        SolarIncomeLedger(),
     )
 }
 

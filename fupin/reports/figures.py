@@ -19,6 +19,7 @@ from fupin.duty.figures import duty_section
 from fupin.employment.figures import employment_section
 from fupin.fieldwork.figures import fieldwork_section
 from fupin.indicators.figures import indicators_section, projects_section
+from fupin.industry.figures import finance_section, industry_section, solar_section
 from fupin.rectification.figures import rectification_section
 from fupin.registry.figures import registry_section, statuses_as_of
 from fupin.training.figures import training_section
@@ -79,4 +80,7 @@ def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[s
         "indicators": indicators_section(area, year, month_number),
         "projects": projects_section(area, year, month_number),
         "employment": employment_section(area.code, year, month_number, as_of_date),
+        "industry": industry_section(area.code, year, as_of_date, statuses),
+        "finance": finance_section(area.code, year, as_of_date),
+        "solar": solar_section(area.code, year, month_number, as_of_date),
     }

@@ -120,6 +120,21 @@ def _employment(scope: Scope) -> list[Entry]:
     ]
 
 
+def _industry(scope: Scope) -> list[Entry]:
+    return [
+        ("特色产业", "industry:industry-list"),
+        ("产业补助", "industry:subsidy-list"),
+        ("小额信贷", "industry:loan-list"),
+        ("产业保险", "industry:insurance"),
+        ("互助资金", "industry:mutual-aid"),
+        ("经营主体", "industry:entity-list"),
+        ("整合资金", "industry:funds"),
+        ("光伏电站", "industry:solar-station-list"),
+        ("光伏收益分配", "industry:solar-distribution-list"),
+        ("光伏公示名单", "industry:solar-publicity"),
+    ]
+
+
 def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.is_public:
         return []
@@ -142,6 +157,7 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
         ("培训考试", _training(scope)),
         ("指标与项目", _indicators(scope)),
         ("就业帮扶", _employment(scope)),
+        ("产业扶贫", _industry(scope)),
         ("管理", admin),
     ]
 

@@ -8,6 +8,7 @@ from fupin.duty import api as duty_api
 from fupin.employment import api as employment_api
 from fupin.fieldwork import api as fieldwork_api
 from fupin.indicators import api as indicators_api
+from fupin.industry import api as industry_api
 from fupin.people import api as people_api
 from fupin.registry import api as registry_api
 from fupin.reports import api as reports_api
@@ -31,6 +32,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include(employment_api.urlpatterns)),
     path("", include(reports_api.urlpatterns)),
     path("", include(training_api.urlpatterns)),
+    path("", include(industry_api.urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -53,4 +55,5 @@ urlpatterns = [
     path("", include("fupin.training.urls")),
     path("", include("fupin.indicators.urls")),
     path("", include("fupin.employment.urls")),
+    path("", include("fupin.industry.urls")),
 ]

@@ -110,6 +110,17 @@ def test_demo_registry_imports_and_its_logins_see_their_own_part() -> None:
     assert 7500 <= training["exam_results"] <= 7700
     assert training["cadres_examined"] == Cadre.objects.count()
     assert 0.85 <= training["cadres_passed"] / training["cadres_examined"] <= 0.95
+    # The seed's solar stations: 4 of 20 MW paying 1.37 million yuan to 95 villages, 8,216 households.
+    solar = figures_document(Area.objects.get(code="610727000000"), "2019-12")["solar"]
+    assert (solar["stations"], solar["capacity_kw"], solar["villages_distributed"]) == (4, "20000.00", 95)
+    assert (solar["distributed_fen"], solar["households_paid"]) == (137_000_000, 8216)
+    assert solar["payout_fen"] + solar["by_use_fen"]["小型公益事业"] == solar["distributed_fen"]
+    industry = figures_document(Area.objects.get(code="610727000000"), "2019-12")["industry"]
+    assert (industry["featured_industries"], industry["households_with_mlt_industry"]) == (6, 10_710)
+    assert (
+        industry["subsidies_applied"] == 4200
+        and 0 < industry["subsidies_paid"] < industry["subsidies_accepted"]
+    )
     client = Client()
     client.login(username="cadre", password="fupin2019")
     cadre = Cadre.objects.get(user__username="cadre")

@@ -68,6 +68,9 @@ _EVERY_STAFF = [
     "fieldwork:research-list", "fieldwork:diary-list", "rectification:problem-list",
     "rectification:responsibility-list", "rectification:task-list", "rectification:checklist-list",
     "rectification:notices", "api-docs", "training:training-list", "training:exam-list",
+    "industry:industry-list", "industry:subsidy-list", "industry:loan-list", "industry:solar-station-list",
+    "industry:solar-distribution-list", "industry:solar-publicity", "industry:entity-list",
+    "industry:funds", "industry:insurance", "industry:mutual-aid",
 ]  # fmt: skip
 _HAS_CADRE = [
     "training:exam-mine",

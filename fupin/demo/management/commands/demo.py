@@ -14,9 +14,14 @@ from fupin.core.scope import Scope
 from fupin.demo.accounts import DEMO_PASSWORD, create_demo_accounts, demo_logins
 from fupin.demo.county import COUNTY_CODE, as_csv, build_county
 from fupin.demo.employment import demo_employment
+from fupin.demo.entities import demo_entities
 from fupin.demo.fieldwork import demo_checkins, demo_month
+from fupin.demo.finance import demo_insurance, demo_loans, demo_mutual_aid
+from fupin.demo.funds import demo_funds
 from fupin.demo.indicators import demo_indicators
+from fupin.demo.industries import demo_industries, demo_subsidies
 from fupin.demo.rectification import demo_problems_import
+from fupin.demo.solar import demo_solar
 from fupin.demo.training import demo_exam, demo_questions_import, demo_trainings
 from fupin.fieldwork.models import CheckIn
 from fupin.ledgers.base import ImportContext
@@ -60,12 +65,26 @@ class Command(BaseCommand):
             attempts, passed = demo_exam(options["seed"], context.actor)
             indicators = demo_indicators(options["seed"], context.actor, context.scope)
             employment = demo_employment(options["seed"], context.actor)
+            industry_records = demo_industries(options["seed"], context)
+            subsidies = demo_subsidies(options["seed"], context)
+            loans = demo_loans(options["seed"], context)
+            policies = demo_insurance(options["seed"], context)
+            mutual_aid_loans = demo_mutual_aid(options["seed"], context)
+            entities = demo_entities(options["seed"], context)
+            projects = demo_funds(options["seed"], context)
+            solar_plans = demo_solar(options["seed"], context)
         for report in outcome.reports:
             self.stdout.write(f"{report.ledger}：{report.result.created} 条")
         self.stdout.write(
             "就业帮扶：劳动力 {laborers} 人，转移就业 {transfers} 人，公益岗位 {welfare_posts} 个，"
             "技能培训 {trainee_person_times} 人次，上岗 {placements} 人".format(**employment)
         )
+        self.stdout.write(
+            f"户发展产业：{industry_records} 条；到户产业补助：{subsidies} 户次；小额信贷：{loans} 笔；"
+            f"产业保险：{policies} 单；互助资金借款：{mutual_aid_loans} 笔；"
+            f"新型经营主体：{entities} 个；整合资金项目：{projects} 个"
+        )
+        self.stdout.write(f"光伏收益分配方案：{solar_plans} 个村（已定稿）")
         first, _ = demo_month()
         invalid = CheckIn.objects.filter(valid=False).count()
         self.stdout.write(

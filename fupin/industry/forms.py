@@ -1,0 +1,113 @@
+"""Forms of the solar pages. Amounts are typed in yuan and become fen in the view."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from fupin.core.web import DateInput, StyledForm
+from fupin.industry.models import HOUSEHOLD_USES, FeaturedIndustry, ScaleUnit, SolarUse
+from fupin.industry.money import yuan_to_fen
+
+
+def yuan_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=Decimal(0), max_digits=14, decimal_places=2)
+
+
+class DistributionForm(StyledForm):
+    village_code = forms.CharField(label="村区划代码", max_length=12)
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    reference_date = forms.DateField(
+        label="基准日期", widget=DateInput(), help_text="受益户按该日所住的村分配"
+    )
+    jobs = yuan_field("公益岗位工资（元）")
+    public_works = yuan_field("小型公益事业（元）")
+    rewards = yuan_field("奖励补助（元）")
+    notes = forms.CharField(
+        label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The village and year of a plan are its identity; a different one is a new plan.
+            for name in ("village_code", "year"):
+                self.fields[name].disabled = True
+
+    def allocations(self) -> dict[str, int]:
+        data = self.cleaned_data
+        return {use: yuan_to_fen(data[use] or 0) for use in SolarUse.values}
+
+
+class BeneficiaryForm(StyledForm):
+    use = forms.ChoiceField(label="用途", choices=[(u.value, u.label) for u in HOUSEHOLD_USES])
+    household_code = forms.CharField(label="户编号", max_length=32)
+    weight = forms.DecimalField(
+        label="份额",
+        min_value=Decimal("0.01"),
+        max_digits=9,
+        decimal_places=2,
+        initial=1,
+        help_text="如工作月数；同一用途内按份额分配到分",
+    )
+    post = forms.CharField(label="岗位或事由", max_length=100, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FreezeForm(StyledForm):
+    approved_on = forms.DateField(label="乡镇审核日期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class IndustryForm(StyledForm):
+    code = forms.CharField(label="产业编码", max_length=32)
+    name = forms.CharField(label="产业名称", max_length=50)
+    scale_unit = forms.ChoiceField(label="规模单位", choices=ScaleUnit.choices)
+    medium_long_term = forms.BooleanField(label="中长期产业", required=False)
+    order = forms.IntegerField(label="排序", min_value=0, max_value=999, initial=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+
+
+class SubsidyApplyForm(StyledForm):
+    code = forms.CharField(label="补助编号", max_length=32)
+    household_code = forms.CharField(label="户编号", max_length=32)
+    industry = forms.ModelChoiceField(label="产业", queryset=FeaturedIndustry.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    project = forms.CharField(label="建设内容", max_length=200)
+    planned_scale = forms.DecimalField(
+        label="计划规模", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    applied_on = forms.DateField(label="申请日期", widget=DateInput())
+
+    def __init__(self, *args: Any, industries: QuerySet[FeaturedIndustry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["industry"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = industries
+
+
+class SubsidyStepForm(StyledForm):
+    """One step of 以奖代补: acceptance (with its result and scale), publicity or payment."""
+
+    day = forms.DateField(label="日期", widget=DateInput())
+    passed = forms.ChoiceField(label="验收结论", choices=[("yes", "通过"), ("no", "不通过")], required=False)
+    accepted_scale = forms.DecimalField(
+        label="验收规模", min_value=Decimal("0.01"), max_digits=12, decimal_places=2, required=False
+    )
+    notes = forms.CharField(label="验收意见", max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RepaymentForm(StyledForm):
+    paid_on = forms.DateField(label="还款日期", widget=DateInput())
+    principal = yuan_field("归还本金（元）")
+    interest = yuan_field("支付利息（元）")

@@ -1,0 +1,169 @@
+"""Pages of featured industries (特色产业): the county's list with each industry's households and
+scale in a year and the coverage of poor households by medium/long-term industries, one industry's
+households, the list of poor households still without such an industry, and the list's edit form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, URLResolver, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.areas.models import Area
+from fupin.core.audit import Actor
+from fupin.core.exceptions import ApplicationError
+from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
+from fupin.core.web import int_or_none, paginate, put_refusal_on_form, staff_scope
+from fupin.industry.forms import IndustryForm
+from fupin.industry.models import FeaturedIndustry
+from fupin.industry.selectors.industries import (
+    coverage,
+    industry_get,
+    industry_households,
+    industry_rows,
+    uncovered_households,
+)
+from fupin.industry.services.industries import featured_industry_create, featured_industry_update
+
+
+def _year(request: HttpRequest) -> int:
+    return int_or_none(request.GET.get("year")) or timezone.localdate().year
+
+
+@login_required
+@require_GET
+def industry_list_view(request: HttpRequest) -> HttpResponse:
+    scope = staff_scope(request)
+    year = _year(request)
+    return render(
+        request,
+        "industry/industry_list.html",
+        {
+            "rows": industry_rows(scope, year),
+            "year": year,
+            "coverage": coverage(scope, year),
+            "may_manage": scope.can_manage,
+        },
+    )
+
+
+@login_required
+@require_GET
+def industry_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = staff_scope(request)
+    industry = industry_get(scope, pk)
+    if industry is None:
+        raise Http404
+    year = _year(request)
+    page, query = paginate(request, industry_households(scope, industry, year))
+    return render(
+        request,
+        "industry/industry_detail.html",
+        {
+            "industry": industry,
+            "year": year,
+            "page_obj": page,
+            "query": query,
+            "may_manage": scope.can_manage,
+        },
+    )
+
+
+@login_required
+@require_GET
+def uncovered_view(request: HttpRequest) -> HttpResponse:
+    scope = staff_scope(request)
+    year = _year(request)
+    page, query = paginate(request, uncovered_households(scope, year))
+    return render(
+        request,
+        "industry/industry_uncovered.html",
+        {"year": year, "page_obj": page, "query": query, "coverage": coverage(scope, year)},
+    )
+
+
+def _saved(request: HttpRequest, form: IndustryForm, write: object) -> FeaturedIndustry | None:
+    assert callable(write)
+    try:
+        result = write()
+    except ServicePermissionDenied as error:
+        raise PermissionDenied(error.message) from error
+    except ApplicationError as error:
+        put_refusal_on_form(form, error)
+        messages.error(request, f"未保存：{error.message}")
+        return None
+    assert isinstance(result, FeaturedIndustry)
+    return result
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def industry_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    scope = staff_scope(request)
+    if not scope.can_manage:
+        raise PermissionDenied("只有县扶贫办可以维护特色产业")
+    industry = industry_get(scope, pk) if pk is not None else None
+    if pk is not None and industry is None:
+        raise Http404
+    initial = (
+        {
+            f: getattr(industry, f)
+            for f in ("code", "name", "scale_unit", "medium_long_term", "order", "version")
+        }
+        if industry
+        else {"medium_long_term": True, "order": 0}
+    )
+    form = IndustryForm(request.POST or None, initial=initial, editing=industry is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = Actor.of(request.user)
+        if industry is not None:
+            saved = _saved(
+                request,
+                form,
+                lambda: featured_industry_update(
+                    actor=actor,
+                    scope=scope,
+                    industry=industry,
+                    expected_version=data["version"],
+                    name=data["name"],
+                    scale_unit=data["scale_unit"],
+                    medium_long_term=data["medium_long_term"],
+                    order=data["order"],
+                ),
+            )
+        else:
+            county = Area.objects.filter(code=f"{(scope.root_area_code or '')[:6]}000000").first()
+            if county is None:
+                raise PermissionDenied("您的账号不属于某个县")
+            saved = _saved(
+                request,
+                form,
+                lambda: featured_industry_create(
+                    actor=actor,
+                    scope=scope,
+                    county=county,
+                    code=data["code"],
+                    name=data["name"],
+                    scale_unit=data["scale_unit"],
+                    medium_long_term=data["medium_long_term"],
+                    order=data["order"],
+                ),
+            )
+        if saved is not None:
+            messages.success(request, f"已保存特色产业“{saved.name}”。")
+            return redirect("industry:industry-list")
+    return render(request, "industry/industry_form.html", {"form": form, "industry": industry})
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("industry/", industry_list_view, name="industry-list"),
+    path("industry/new/", industry_form_view, name="industry-create"),
+    path("industry/uncovered/", uncovered_view, name="industry-uncovered"),
+    path("industry/<int:pk>/", industry_detail_view, name="industry-detail"),
+    path("industry/<int:pk>/edit/", industry_form_view, name="industry-edit"),
+]

@@ -1,0 +1,205 @@
+"""The industry-insurance ledgers (ledgers.md, insurance-policies 产业保险保单 and insurance-claims
+理赔记录), as the insurers report them. A policy's government share of the premium never exceeds
+the premium; a claim happens within the policy's period, is paid on or after it happened, and all
+claims of a policy stay within its sum insured.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from fupin.core.bulk import UpsertResult, fetch_by_key
+from fupin.core.scope import Scope
+from fupin.industry.models import FeaturedIndustry, InsuranceClaim, InsurancePolicy
+from fupin.industry.money import fen_to_yuan, yuan_text
+from fupin.industry.services.insurance import claims_upsert, paid_elsewhere, policies_upsert
+from fupin.ledgers import values as v
+from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
+from fupin.ledgers.definitions.solar import yuan
+from fupin.registry.models import Household, PovertyStatus
+
+INSURABLE = (PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED, PovertyStatus.NON_POOR)
+
+
+class InsurancePoliciesLedger(Ledger):
+    name = "insurance-policies"
+    title = "产业保险保单"
+    key = ("code",)
+    depends_on = ("households", "featured-industries")
+    columns = (
+        Column("code", "保单号", "code", v.text, required=True),
+        Column("household_code", "户编号", "household_code", v.text, required=True),
+        Column("insurer", "保险公司", "insurer", v.text, required=True),
+        Column("industry_code", "投保产业编码", "industry_code", v.text, required=True),
+        Column("sum_insured", "保险金额（元）", "sum_insured", yuan, required=True),
+        Column("premium", "保费（元）", "premium", yuan, required=True),
+        Column("premium_subsidy", "财政补贴保费（元）", "premium_subsidy", yuan, required=True),
+        Column("starts_on", "保险起期", "starts_on", v.date, required=True),
+        Column("ends_on", "保险止期", "ends_on", v.date, required=True),
+    )
+    example = {
+        "保单号": "PICC2019001",
+        "户编号": "H0001",
+        "保险公司": "中国人民财产保险略阳支公司",
+        "投保产业编码": "CY01",
+        "保险金额（元）": "6000",
+        "保费（元）": "300",
+        "财政补贴保费（元）": "240",
+        "保险起期": "2019-04-01",
+        "保险止期": "2020-03-31",
+    }
+
+    def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
+        values = row.values
+        if values["sum_insured"] == 0:
+            errors.add(row.number, "sum_insured", "0", "保险金额须大于0")
+        if values["premium"] == 0:
+            errors.add(row.number, "premium", "0", "保费须大于0")
+        elif values["premium_subsidy"] > values["premium"]:
+            errors.add(
+                row.number, "premium_subsidy", yuan_text(values["premium_subsidy"]), "财政补贴不能超过保费"
+            )
+        if values["ends_on"] <= values["starts_on"]:
+            errors.add(row.number, "ends_on", values["ends_on"].isoformat(), "保险止期须晚于起期")
+
+    def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
+        households = fetch_by_key(Household, "code", sorted({r.values["household_code"] for r in rows}))
+        industries = fetch_by_key(FeaturedIndustry, "code", sorted({r.values["industry_code"] for r in rows}))
+        for row in rows:
+            household = households.get(row.values["household_code"])
+            industry = industries.get(row.values["industry_code"])
+            if household is None:
+                errors.add(row.number, "household_code", row.values["household_code"], "户编号不存在")
+            elif not (context.scope.can_manage and context.scope.covers_code(household.area_code)):
+                errors.add(row.number, "household_code", household.code, "不在您的管辖范围内")
+            elif household.poverty_status not in INSURABLE:
+                label = PovertyStatus(household.poverty_status).label
+                errors.add(row.number, "household_code", household.code, f"该户脱贫属性为“{label}”，不能参保")
+            if industry is None:
+                errors.add(row.number, "industry_code", row.values["industry_code"], "产业编码不存在")
+            row.refs = {"household": household, "industry": industry}
+
+    def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
+        return policies_upsert(
+            actor=context.actor,
+            rows=[
+                {
+                    "code": r.values["code"],
+                    "household": r.refs["household"],
+                    "insurer": r.values["insurer"],
+                    "industry": r.refs["industry"],
+                    "sum_insured_fen": r.values["sum_insured"],
+                    "premium_fen": r.values["premium"],
+                    "premium_subsidy_fen": r.values["premium_subsidy"],
+                    "starts_on": r.values["starts_on"],
+                    "ends_on": r.values["ends_on"],
+                }
+                for r in rows
+            ],
+        )
+
+    def export_rows(self, scope: Scope) -> Iterable[dict[str, Any]]:
+        policies = InsurancePolicy.objects.filter(scope.area_q("area_code")).select_related(
+            "household", "industry"
+        )
+        for item in policies.order_by("starts_on", "code").iterator(chunk_size=2000):
+            yield {
+                "code": item.code,
+                "household_code": item.household.code,
+                "insurer": item.insurer,
+                "industry_code": item.industry.code,
+                "sum_insured": str(fen_to_yuan(item.sum_insured_fen)),
+                "premium": str(fen_to_yuan(item.premium_fen)),
+                "premium_subsidy": str(fen_to_yuan(item.premium_subsidy_fen)),
+                "starts_on": item.starts_on.isoformat(),
+                "ends_on": item.ends_on.isoformat(),
+            }
+
+
+class InsuranceClaimsLedger(Ledger):
+    name = "insurance-claims"
+    title = "理赔记录"
+    key = ("policy_code", "occurred_on")
+    depends_on = ("insurance-policies",)
+    columns = (
+        Column("policy_code", "保单号", "policy_code", v.text, required=True),
+        Column("occurred_on", "出险日期", "occurred_on", v.date, required=True),
+        Column("cause", "出险原因", "cause", v.text, required=True),
+        Column("paid_on", "赔付日期", "paid_on", v.date, required=True),
+        Column("paid", "赔付金额（元）", "paid", yuan, required=True),
+    )
+    example = {
+        "保单号": "PICC2019001",
+        "出险日期": "2019-07-12",
+        "出险原因": "暴雨致鸡舍倒塌",
+        "赔付日期": "2019-08-01",
+        "赔付金额（元）": "1800",
+    }
+
+    def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
+        if row.values["paid"] == 0:
+            errors.add(row.number, "paid", "0", "赔付金额须大于0")
+        if row.values["paid_on"] < row.values["occurred_on"]:
+            errors.add(row.number, "paid_on", row.values["paid_on"].isoformat(), "赔付日期不能早于出险日期")
+
+    def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
+        policies = fetch_by_key(InsurancePolicy, "code", sorted({r.values["policy_code"] for r in rows}))
+        by_policy: dict[str, list[ParsedRow]] = defaultdict(list)
+        for row in rows:
+            policy = policies.get(row.values["policy_code"])
+            if policy is None:
+                errors.add(row.number, "policy_code", row.values["policy_code"], "保单号不存在")
+                continue
+            if not (context.scope.can_manage and context.scope.covers_code(policy.area_code)):
+                errors.add(row.number, "policy_code", policy.code, "不在您的管辖范围内")
+                continue
+            if not policy.starts_on <= row.values["occurred_on"] <= policy.ends_on:
+                errors.add(
+                    row.number,
+                    "occurred_on",
+                    row.values["occurred_on"].isoformat(),
+                    f"不在保险期间（{policy.starts_on:%Y-%m-%d}至{policy.ends_on:%Y-%m-%d}）内",
+                )
+            row.refs = {"policy": policy}
+            by_policy[policy.code].append(row)
+        for code, group in by_policy.items():
+            policy = policies[code]
+            total = paid_elsewhere(policy, {r.values["occurred_on"] for r in group}) + sum(
+                r.values["paid"] for r in group
+            )
+            if total > policy.sum_insured_fen:
+                last = group[-1]
+                errors.add(
+                    last.number,
+                    "paid",
+                    yuan_text(last.values["paid"]),
+                    f"累计赔付{yuan_text(total)}元超过保险金额{yuan_text(policy.sum_insured_fen)}元",
+                )
+
+    def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
+        return claims_upsert(
+            actor=context.actor,
+            rows=[
+                {
+                    "policy": r.refs["policy"],
+                    "occurred_on": r.values["occurred_on"],
+                    "cause": r.values["cause"],
+                    "paid_on": r.values["paid_on"],
+                    "paid_fen": r.values["paid"],
+                }
+                for r in rows
+            ],
+        )
+
+    def export_rows(self, scope: Scope) -> Iterable[dict[str, Any]]:
+        claims = InsuranceClaim.objects.filter(scope.area_q("policy__area_code")).select_related("policy")
+        for item in claims.order_by("policy__code", "occurred_on").iterator(chunk_size=2000):
+            yield {
+                "policy_code": item.policy.code,
+                "occurred_on": item.occurred_on.isoformat(),
+                "cause": item.cause,
+                "paid_on": item.paid_on.isoformat(),
+                "paid": str(fen_to_yuan(item.paid_fen)),
+            }
