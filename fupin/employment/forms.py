@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from fupin.core.web import DateInput, StyledForm
@@ -43,6 +45,26 @@ class PostingForm(StyledForm):
     min_age = forms.IntegerField(label="最低年龄", required=False, min_value=16, max_value=70)
     max_age = forms.IntegerField(label="最高年龄", required=False, min_value=16, max_value=70)
     requirements = forms.CharField(label="其他要求", required=False, max_length=300)
+
+
+class PostingEditForm(PostingForm):
+    """The posting's fields but its code (the key the ledger and the API know it by)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+
+
+class PlacementEndForm(StyledForm):
+    end_date = forms.DateField(label="离岗日期", widget=DateInput())
+    end_reason = forms.CharField(label="离岗原因", max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlacementWithdrawForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PlacementForm(StyledForm):

@@ -187,6 +187,9 @@ class Placement(TimestampedModel):
     area_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
     date = models.DateField(_("上岗日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # Set when the job ends or the laborer leaves it (离岗); an ended placement frees its position.
+    end_date = models.DateField(_("离岗日期"), null=True, blank=True)
+    end_reason = models.CharField(_("离岗原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("上岗记录")
@@ -205,4 +208,6 @@ class Placement(TimestampedModel):
             "岗位编号": self.posting.code,
             "上岗日期": self.date.isoformat(),
             "备注": self.note,
+            "离岗日期": self.end_date.isoformat() if self.end_date else "",
+            "离岗原因": self.end_reason,
         }

@@ -77,6 +77,6 @@ def posting_list(scope: Scope) -> QuerySet[JobPosting]:
             visible |= Q(area_code__startswith=prefix[:6])
     return (
         JobPosting.objects.filter(visible)
-        .annotate(placed=Count("placements"))
+        .annotate(placed=Count("placements", filter=Q(placements__end_date__isnull=True)))
         .order_by("-start_date", "code")
     )

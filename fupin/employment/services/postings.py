@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fupin.areas.models import Area
 from fupin.core import areacode
 from fupin.core.audit import Actor, record_change
 from fupin.core.bulk import UpsertResult, bulk_upsert, update_fields_checked
-from fupin.core.exceptions import ApplicationError
+from fupin.core.exceptions import ApplicationError, ConflictError
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.employment.matching import match
@@ -104,6 +105,10 @@ def posting_update(
     require_write(scope, posting.area_code, "该岗位")
     merged = {name: getattr(posting, name) for name in POSTING_FIELDS} | changes
     _check(scope, merged)
+    taken = current_placements(posting).count()
+    if int(merged["positions"]) < taken:
+        message = f"已有{taken}人在岗，招聘人数不能少于{taken}"
+        raise ApplicationError(message, field_errors={"positions": message})
     if "area" in changes:
         changes = changes | {"area_code": changes["area"].code}
     return update_fields_checked(posting, actor=actor, expected_version=expected_version, changes=changes)
@@ -118,8 +123,13 @@ def postings_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]
     return bulk_upsert(JobPosting, key="code", rows=prepared, actor=actor)
 
 
+def current_placements(posting: JobPosting) -> QuerySet[Placement]:
+    """The placements that hold one of the posting's positions: an ended one frees its place."""
+    return posting.placements.filter(end_date__isnull=True)
+
+
 def positions_left(posting: JobPosting) -> int:
-    return posting.positions - posting.placements.count()
+    return posting.positions - current_placements(posting).count()
 
 
 @transaction.atomic
@@ -146,6 +156,83 @@ def placement_record(
         laborer=laborer, posting=posting, area_code=laborer.area_code, date=date, note=note.strip()
     )
     record_change(actor, placement, action=ChangeAction.CREATE, before=None)
-    status = EmploymentStatus.LOCAL if posting.region == Region.IN_COUNTY else EmploymentStatus.MIGRANT
-    laborer_set_status(actor=actor, laborer=laborer, status=status)
+    laborer_set_status(actor=actor, laborer=laborer, status=_status_of(posting))
     return placement
+
+
+def _status_after_leaving(actor: Actor, laborer: Laborer) -> None:
+    """The laborer's status once a placement no longer holds them: that of another current
+    placement if they have one, else 未就业 — unless the status is not one a placement gives
+    (公益岗位, 自主创业 were recorded since and stay)."""
+    other = (
+        Placement.objects.filter(laborer=laborer, end_date__isnull=True)
+        .select_related("posting")
+        .order_by("-date", "-id")
+        .first()
+    )
+    if other is not None:
+        status = _status_of(other.posting)
+    elif laborer.status in (EmploymentStatus.LOCAL, EmploymentStatus.MIGRANT):
+        status = EmploymentStatus.UNEMPLOYED
+    else:
+        return
+    laborer_set_status(actor=actor, laborer=laborer, status=status)
+
+
+def _status_of(posting: JobPosting) -> str:
+    return EmploymentStatus.LOCAL if posting.region == Region.IN_COUNTY else EmploymentStatus.MIGRANT
+
+
+@transaction.atomic
+def placement_end(
+    *,
+    actor: Actor,
+    scope: Scope,
+    placement: Placement,
+    expected_version: int | None,
+    end_date: dt.date,
+    reason: str,
+) -> Placement:
+    """End a placement (离岗): the job ended or the laborer left it. Its position is free again and
+    the laborer's status follows (_status_after_leaving)."""
+    require_write(scope, placement.area_code, "该劳动力")
+    laborer = Laborer.objects.select_for_update().get(pk=placement.laborer_id)
+    if placement.end_date is not None:
+        raise ApplicationError(f"{laborer.name}已于{placement.end_date.isoformat()}离岗")
+    problems: dict[str, str] = {}
+    if end_date is None:
+        problems["end_date"] = "请填写离岗日期"
+    elif end_date < placement.date:
+        problems["end_date"] = "离岗日期不能早于上岗日期"
+    elif end_date > timezone.localdate():
+        problems["end_date"] = "离岗日期不能晚于今天"
+    if not (reason or "").strip():
+        problems["end_reason"] = "请填写离岗原因"
+    if problems:
+        raise ApplicationError("；".join(problems.values()), field_errors=problems)
+    ended = update_fields_checked(
+        placement,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"end_date": end_date, "end_reason": reason.strip()},
+    )
+    _status_after_leaving(actor, laborer)
+    return ended
+
+
+@transaction.atomic
+def placement_withdraw(
+    *, actor: Actor, scope: Scope, placement: Placement, expected_version: int | None
+) -> Placement:
+    """Withdraw a placement recorded by mistake: it is removed (the change log keeps what it was),
+    its position is free again and the laborer's status follows (_status_after_leaving). Returns
+    the removed placement."""
+    require_write(scope, placement.area_code, "该劳动力")
+    laborer = Laborer.objects.select_for_update().get(pk=placement.laborer_id)
+    locked = Placement.objects.select_for_update().select_related("laborer", "posting").get(pk=placement.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError("该记录已被他人修改，请刷新后重新编辑（未保存您的修改）。")
+    record_change(actor, locked, action=ChangeAction.DELETE, before=locked.audit_snapshot())
+    locked.delete()
+    _status_after_leaving(actor, laborer)
+    return locked

@@ -153,3 +153,90 @@ def test_a_work_team_records_a_transfer_from_the_laborer_page(emp: Emp) -> None:
     assert TransferEmployment.objects.get(laborer=head).months == 8
     page = client.get(reverse("employment:laborer-detail", args=[head.pk])).content.decode()
     assert "2019年 · 省外 广东东莞 · 8个月 · 28000元" in page
+
+
+def test_editing_a_posting_from_its_page(emp: Emp) -> None:
+    posting = emp.posting("J1", area=emp.personas.county.village_a1)
+    url = reverse("employment:posting-edit", args=[posting.pk])
+    form = {
+        "employer": "略阳建筑公司",
+        "title": "钢筋工",
+        "work_type": "construction",
+        "region": "in_county",
+        "area_code": posting.area_code,
+        "monthly_wage": "3800",
+        "positions": 3,
+        "start_date": "2019-11-01",
+        "version": posting.version,
+    }
+    # The work team, the leader and another town's official may not open it; the public neither.
+    for persona, status in (("work_team", 403), ("county_leader", 403), ("public", 403)):
+        assert emp.personas.client(persona).get(url).status_code == status
+    assert emp.personas.client("outsider").get(url).status_code == 404
+    town = emp.personas.client("town_official")
+    page = town.get(url).content.decode()
+    assert "修改岗位" in page and 'name="code"' not in page
+    assert town.post(url, form).status_code == 302
+    posting.refresh_from_db()
+    assert posting.title == "钢筋工" and posting.positions == 3
+    # The same version again is stale: refused, nothing changed.
+    stale = town.post(url, form | {"title": "木工"}).content.decode()
+    assert "已被他人修改" in stale
+    # A wrong value lands next to its field, in Chinese.
+    bad = town.post(url, form | {"version": posting.version, "end_date": "2019-10-01"}).content.decode()
+    assert "截止日期不能早于开始日期" in bad
+    posting.refresh_from_db()
+    assert posting.title == "钢筋工" and posting.end_date is None
+    assert "修改岗位" in town.get(reverse("employment:posting-detail", args=[posting.pk])).content.decode()
+    team_detail = emp.personas.client("work_team").get(
+        reverse("employment:posting-detail", args=[posting.pk])
+    )
+    assert "修改岗位" not in team_detail.content.decode()
+
+
+def test_ending_and_withdrawing_placements_from_the_posting_page(emp: Emp) -> None:
+    posting = emp.posting("J1", work_type="general", start_date=dt.date(2019, 1, 1), positions=1)
+    head = emp.head(emp.h1)
+    team = emp.personas.client("work_team")
+    team.post(
+        reverse("employment:placement-create", args=[posting.pk]), {"laborer": head.pk, "date": "2019-02-01"}
+    )
+    placement = Placement.objects.get()
+    detail = reverse("employment:posting-detail", args=[posting.pk])
+    assert f'data-placement="{placement.pk}"' in team.get(detail).content.decode()
+    end = reverse("employment:placement-end", args=[posting.pk, placement.pk])
+    prefix = f"p{placement.pk}-"
+    row = {
+        prefix + "end_date": "2019-01-15",
+        prefix + "end_reason": "",
+        prefix + "version": placement.version,
+    }
+    # Errors in Chinese next to the fields; nothing saved.
+    response = team.post(end, row)
+    bad = response.content.decode()
+    assert response.status_code == 400 and "离岗日期不能早于上岗日期" in bad and "请填写离岗原因" in bad
+    assert Placement.objects.get().end_date is None
+    # The leader reads the page without the forms and may not end it.
+    leader = emp.personas.client("county_leader")
+    assert "记录离岗" not in leader.get(detail).content.decode()
+    ok = row | {prefix + "end_date": "2019-06-30", prefix + "end_reason": "季节工结束"}
+    assert leader.post(end, ok).status_code == 403
+    # Another village's team does not find it.
+    assert emp.personas.client("outsider").post(end, ok).status_code == 404
+    assert team.post(end, ok).status_code == 302
+    assert Placement.objects.get().end_reason == "季节工结束"
+    assert Laborer.objects.get(pk=head.pk).status == "unemployed"
+    # Ending it again is refused.
+    assert (
+        "已于2019-06-30离岗"
+        in team.post(end, ok | {prefix + "version": placement.version + 1}).content.decode()
+    )
+    page = team.get(detail).content.decode()
+    assert "离岗 2019-06-30（季节工结束）" in page and "已上岗 0 人" in page
+    # Withdraw: a stale version is refused, the right one removes the record.
+    withdraw = reverse("employment:placement-withdraw", args=[posting.pk, placement.pk])
+    stale = team.post(withdraw, {"version": placement.version}, follow=True).content.decode()
+    assert "已被他人修改" in stale and Placement.objects.exists()
+    assert leader.post(withdraw, {"version": placement.version + 1}).status_code == 403
+    assert team.post(withdraw, {"version": placement.version + 1}).status_code == 302
+    assert not Placement.objects.exists()
