@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from fupin.core.web import DateInput, StyledForm
-from fupin.employment.models import EmploymentStatus, Reach, Region, WorkType
+from fupin.employment.models import EmploymentStatus, Funding, PostType, Reach, Region, WorkType
 
 BLANK = [("", "—")]
 
@@ -79,3 +79,62 @@ class TransferForm(StyledForm):
     employer = forms.CharField(label="用工单位", required=False, max_length=100)
     months = forms.IntegerField(label="务工月数", min_value=1, max_value=12)
     income = forms.DecimalField(label="务工收入（元）", min_value=0, max_digits=10, decimal_places=2)
+
+
+class ProgrammeForm(StyledForm):
+    """A programme record's form: its code is fixed once it exists, and an edit carries the version
+    it was read at. Area fields hold codes and the holder an ID number; the view looks them up
+    within the user's area and the services check the rest."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+
+
+class TrainingForm(ProgrammeForm):
+    code = forms.CharField(label="培训编号", max_length=32)
+    title = forms.CharField(label="培训名称", max_length=100, required=False)
+    work_type = forms.ChoiceField(label="培训工种", choices=WorkType.choices)
+    organizer = forms.CharField(label="承办单位", required=False, max_length=100)
+    area = forms.CharField(label="举办地区划代码", max_length=12, help_text="县、镇或村的区划代码")
+    start_date = forms.DateField(label="开始日期", widget=DateInput())
+    end_date = forms.DateField(label="结束日期", widget=DateInput())
+    hours = forms.IntegerField(label="学时", required=False, min_value=1, max_value=2000)
+
+
+class WelfarePostForm(ProgrammeForm):
+    code = forms.CharField(label="岗位编号", max_length=32)
+    village = forms.CharField(label="所在村区划代码", max_length=12)
+    post_type = forms.ChoiceField(label="岗位类型", choices=PostType.choices)
+    holder = forms.CharField(
+        label="在岗人员身份证号", required=False, max_length=18, help_text="岗位空缺时不填"
+    )
+    monthly_wage = forms.DecimalField(label="月工资（元）", min_value=0, max_digits=8, decimal_places=2)
+    funding = forms.ChoiceField(label="资金来源", choices=Funding.choices)
+    start_date = forms.DateField(label="开始日期", widget=DateInput())
+    end_date = forms.DateField(label="结束日期", required=False, widget=DateInput())
+
+
+class FactoryForm(ProgrammeForm):
+    code = forms.CharField(label="工厂编号", max_length=32)
+    name = forms.CharField(label="工厂名称", max_length=100, required=False)
+    area = forms.CharField(label="所在区划代码", max_length=12)
+    industry = forms.CharField(label="主营产品", required=False, max_length=100)
+    opened = forms.DateField(label="投产日期", required=False, widget=DateInput())
+
+
+class TraineeForm(StyledForm):
+    laborer = forms.CharField(label="学员身份证号", max_length=18)
+    certified = forms.BooleanField(label="取得证书", required=False)
+
+
+class FactoryWorkerForm(StyledForm):
+    laborer = forms.CharField(label="务工人员身份证号", max_length=18)
+    start_date = forms.DateField(label="入职日期", widget=DateInput())
+    end_date = forms.DateField(label="离职日期", required=False, widget=DateInput())
+    monthly_wage = forms.DecimalField(
+        label="月工资（元）", required=False, min_value=0, max_digits=8, decimal_places=2
+    )

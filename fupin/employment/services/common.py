@@ -15,6 +15,20 @@ from fupin.employment.models import WorkType
 WRITING_ROLES = frozenset({SUPERUSER, *MANAGING_ROLES, Role.TOWN_OFFICIAL, Role.WORK_TEAM})
 
 
+# Who sets up trainings, public-welfare posts and community factories (the county's programmes):
+# the county office and the towns, each in their area; a work team reports, it does not set them up.
+PROGRAMME_ROLES = frozenset({SUPERUSER, *MANAGING_ROLES, Role.TOWN_OFFICIAL})
+
+
+def may_run_programmes(scope: Scope, area_code: str) -> bool:
+    return scope.role in PROGRAMME_ROLES and scope.covers_code(area_code)
+
+
+def require_programme_write(scope: Scope, area_code: str, what: str = "该区划") -> None:
+    if not may_run_programmes(scope, area_code):
+        raise PermissionDenied(f"您无权设立或修改{what}的就业帮扶项目")
+
+
 def may_write(scope: Scope, area_code: str) -> bool:
     return scope.role in WRITING_ROLES and scope.covers_code(area_code)
 

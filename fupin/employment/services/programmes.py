@@ -11,17 +11,17 @@ The rules that matter to the county:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from fupin.core import areacode
-from fupin.core.audit import Actor, change_entry, record_change, record_changes
+from fupin.core.audit import Actor, change_entry, record_changes
 from fupin.core.bulk import UpsertResult, bulk_upsert
-from fupin.core.exceptions import ApplicationError
+from fupin.core.exceptions import ApplicationError, ConflictError
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
 from fupin.employment.models import (
@@ -39,7 +39,12 @@ from fupin.employment.models import (
     WorkType,
 )
 from fupin.employment.selectors.laborers import REGISTERED
-from fupin.employment.services.common import clean_skills, require_choice, require_write
+from fupin.employment.services.common import (
+    clean_skills,
+    require_choice,
+    require_programme_write,
+    require_write,
+)
 
 
 # -- trainings ---------------------------------------------------------------------------------
@@ -184,20 +189,13 @@ def welfare_posts_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str,
 
 
 # -- community factories --------------------------------------------------------------------------
-@transaction.atomic
-def factory_create(
-    *, actor: Actor, scope: Scope, code: str, name: str, area: Any, industry: str = "", opened: Any = None
-) -> CommunityFactory:
-    require_write(scope, area.code)
-    if not name.strip():
-        raise ApplicationError("请填写工厂名称", field_errors={"name": "请填写工厂名称"})
-    if CommunityFactory.objects.filter(code=code).exists():
-        raise ApplicationError(f"工厂编号{code}已存在", field_errors={"code": "工厂编号已存在"})
-    factory = CommunityFactory.objects.create(
-        code=code, name=name.strip(), area=area, industry=industry.strip(), opened=opened
-    )
-    record_change(actor, factory, action=ChangeAction.CREATE, before=None)
-    return factory
+def factory_problems(values: dict[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not (values.get("name") or "").strip():
+        problems["name"] = "请填写工厂名称"
+    if values.get("area") is None:
+        problems["area"] = "请填写所在区划"
+    return problems
 
 
 @transaction.atomic
@@ -261,8 +259,142 @@ def transfers_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any
 def factories_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
     """Factories keyed by code (rows carry code, name, area, industry, opened)."""
     for row in rows:
-        if not (row.get("name") or "").strip():
-            raise ApplicationError("请填写工厂名称", field_errors={"name": "请填写工厂名称"})
+        if problems := factory_problems(row):
+            raise ApplicationError("；".join(problems.values()), field_errors=problems)
         require_write(scope, row["area"].code)
     prepared = [{**row, "area_code": row["area"].code, "industry": row.get("industry") or ""} for row in rows]
     return bulk_upsert(CommunityFactory, key="code", rows=prepared, actor=actor)
+
+
+# -- one programme record at a time (the pages) ------------------------------------------------------
+# A page's write is the ledger's write of one row: the same rules (the *_problems above), the same
+# audit and status effects; on top, only the programme roles may write, a new code must be new and
+# an edit must carry the version it was read at.
+Programme = TypeVar("Programme", SkillTraining, WelfarePost, CommunityFactory)
+CODE_LABELS = {SkillTraining: "培训编号", WelfarePost: "岗位编号", CommunityFactory: "工厂编号"}
+
+
+@transaction.atomic
+def _programme_save(
+    model: type[Programme],
+    *,
+    actor: Actor,
+    scope: Scope,
+    upsert: Callable[..., UpsertResult],
+    instance: Programme | None,
+    expected_version: int | None,
+    code: str,
+    row: dict[str, Any],
+    area_field: str,
+) -> Programme:
+    label = CODE_LABELS[model]
+    if instance is None:
+        code = code.strip()
+        if not code:
+            raise ApplicationError(f"请填写{label}", field_errors={"code": f"请填写{label}"})
+        if model.objects.filter(code=code).exists():
+            raise ApplicationError(f"{label}{code}已存在", field_errors={"code": f"{label}已存在"})
+    else:
+        require_programme_write(scope, instance.area_code, "该记录")
+        locked = model.objects.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ConflictError("该记录已被他人修改，请刷新后重新编辑（未保存您的修改）。")
+        code = locked.code
+    area = row.get(area_field)
+    if area is not None:
+        require_programme_write(scope, area.code)
+    upsert(actor=actor, scope=scope, rows=[row | {"code": code}])
+    return model.objects.get(code=code)
+
+
+def training_create(*, actor: Actor, scope: Scope, code: str, **values: Any) -> SkillTraining:
+    """A new training session (values: title, work_type, organizer, area, start_date, end_date, hours)."""
+    return _programme_save(
+        SkillTraining,
+        actor=actor,
+        scope=scope,
+        upsert=trainings_upsert,
+        instance=None,
+        expected_version=None,
+        code=code,
+        row=values,
+        area_field="area",
+    )
+
+
+def training_update(
+    *, actor: Actor, scope: Scope, training: SkillTraining, expected_version: int | None, **values: Any
+) -> SkillTraining:
+    return _programme_save(
+        SkillTraining,
+        actor=actor,
+        scope=scope,
+        upsert=trainings_upsert,
+        instance=training,
+        expected_version=expected_version,
+        code=training.code,
+        row=values,
+        area_field="area",
+    )
+
+
+def welfare_post_create(*, actor: Actor, scope: Scope, code: str, **values: Any) -> WelfarePost:
+    """A new post (values: village, post_type, holder, monthly_wage, funding, start_date, end_date)."""
+    return _programme_save(
+        WelfarePost,
+        actor=actor,
+        scope=scope,
+        upsert=welfare_posts_upsert,
+        instance=None,
+        expected_version=None,
+        code=code,
+        row=values,
+        area_field="village",
+    )
+
+
+def welfare_post_update(
+    *, actor: Actor, scope: Scope, post: WelfarePost, expected_version: int | None, **values: Any
+) -> WelfarePost:
+    return _programme_save(
+        WelfarePost,
+        actor=actor,
+        scope=scope,
+        upsert=welfare_posts_upsert,
+        instance=post,
+        expected_version=expected_version,
+        code=post.code,
+        row=values,
+        area_field="village",
+    )
+
+
+def factory_create(*, actor: Actor, scope: Scope, code: str, **values: Any) -> CommunityFactory:
+    """A new factory (values: name, area, industry, opened)."""
+    return _programme_save(
+        CommunityFactory,
+        actor=actor,
+        scope=scope,
+        upsert=factories_upsert,
+        instance=None,
+        expected_version=None,
+        code=code,
+        row=values,
+        area_field="area",
+    )
+
+
+def factory_update(
+    *, actor: Actor, scope: Scope, factory: CommunityFactory, expected_version: int | None, **values: Any
+) -> CommunityFactory:
+    return _programme_save(
+        CommunityFactory,
+        actor=actor,
+        scope=scope,
+        upsert=factories_upsert,
+        instance=factory,
+        expected_version=expected_version,
+        code=factory.code,
+        row=values,
+        area_field="area",
+    )

@@ -21,6 +21,7 @@ from fupin.employment.selectors.programmes import (
     transfer_list,
     welfare_post_list,
 )
+from fupin.employment.services.common import PROGRAMME_ROLES
 
 
 @login_required
@@ -47,6 +48,7 @@ def training_list_view(request: HttpRequest) -> HttpResponse:
             "sessions": totals.count(),
             "person_times": person_times,
             "coverage": training_coverage(scope),
+            "may_create": scope.role in PROGRAMME_ROLES,
         },
     )
 
@@ -73,6 +75,7 @@ def welfare_post_list_view(request: HttpRequest) -> HttpResponse:
             "current": current.count(),
             "held": current.filter(holder__isnull=False).count(),
             "by_funding": by_funding,
+            "may_create": scope.role in PROGRAMME_ROLES,
         },
     )
 
@@ -84,7 +87,11 @@ def factory_list_view(request: HttpRequest) -> HttpResponse:
     factories = factory_list(scope).order_by("area_code", "code")
     if request.GET.get("format") == "xlsx":
         return exports.workbook_response("社区工厂", exports.FACTORY_HEADER, exports.factory_rows(factories))
-    return render(request, "employment/factory_list.html", {"factories": factories})
+    return render(
+        request,
+        "employment/factory_list.html",
+        {"factories": factories, "may_create": scope.role in PROGRAMME_ROLES},
+    )
 
 
 @login_required
