@@ -185,6 +185,9 @@ def test_editing_a_posting_from_its_page(emp: Emp) -> None:
     # A wrong value lands next to its field, in Chinese.
     bad = town.post(url, form | {"version": posting.version, "end_date": "2019-10-01"}).content.decode()
     assert "截止日期不能早于开始日期" in bad
+    # The service's refusal of the area shows beside the area code field.
+    away = town.post(url, form | {"version": posting.version, "region": "out_of_province"})
+    assert away.context["form"].errors["area_code"] == ["县外岗位的区划应填发布岗位的县"]
     posting.refresh_from_db()
     assert posting.title == "钢筋工" and posting.end_date is None
     assert "修改岗位" in town.get(reverse("employment:posting-detail", args=[posting.pk])).content.decode()

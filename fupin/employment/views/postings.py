@@ -41,6 +41,7 @@ from fupin.employment.services.postings import (
 from fupin.employment.views.common import saved
 
 POSTING_ROLES = frozenset({SUPERUSER, *MANAGING_ROLES, Role.TOWN_OFFICIAL})
+AREA_FIELD = {"area": "area_code"}  # the service's area is the form's code of it
 
 
 @login_required
@@ -81,6 +82,7 @@ def posting_create_view(request: HttpRequest) -> HttpResponse:
                 lambda: posting_create(
                     actor=Actor.of(request.user), scope=scope, code=code, area=area, **data
                 ),
+                aliases=AREA_FIELD,
             )
             if posting is not None:
                 messages.success(request, "已发布岗位")
@@ -115,6 +117,7 @@ def posting_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=version,
                     changes=data | {"area": area},
                 ),
+                aliases=AREA_FIELD,
             )
             if done is not None:
                 messages.success(request, "已保存岗位")
