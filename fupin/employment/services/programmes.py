@@ -167,7 +167,8 @@ def holders_elsewhere(rows: Sequence[dict[str, Any]]) -> set[tuple[str, int]]:
 @transaction.atomic
 def welfare_posts_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str, Any]]) -> UpsertResult:
     """Posts keyed by code (rows carry code, village, post_type, holder, monthly_wage, funding,
-    start_date, end_date). A current holder's status becomes 公益岗位."""
+    start_date, end_date). A current holder's status becomes 公益岗位; one who left a post and
+    holds no other becomes 未就业 again."""
     clashes = holders_elsewhere(rows)
     for row in rows:
         holder = row.get("holder")
@@ -176,12 +177,29 @@ def welfare_posts_upsert(*, actor: Actor, scope: Scope, rows: Sequence[dict[str,
             raise ApplicationError("；".join(problems.values()), field_errors=problems)
         require_write(scope, row["village"].code)
     prepared = [{**row, "area_code": row["village"].code} for row in rows]
+    previous = set(
+        WelfarePost.objects.filter(
+            code__in=[row["code"] for row in rows], holder__isnull=False, end_date__isnull=True
+        ).values_list("holder_id", flat=True)
+    )
     result = bulk_upsert(WelfarePost, key="code", rows=prepared, actor=actor, select_related=("holder",))
     current = [row["holder"] for row in rows if row.get("holder") and row.get("end_date") is None]
     status_rows = [
         {"id_number": lab.id_number, "status": EmploymentStatus.WELFARE_JOB}
         for lab in current
         if lab.status != EmploymentStatus.WELFARE_JOB
+    ]
+    # A holder who left a post (replaced, or the post ended) and holds no other is 未就业 again.
+    still = set(
+        WelfarePost.objects.filter(holder_id__in=previous, end_date__isnull=True).values_list(
+            "holder_id", flat=True
+        )
+    )
+    status_rows += [
+        {"id_number": number, "status": EmploymentStatus.UNEMPLOYED}
+        for number in Laborer.objects.filter(
+            pk__in=previous - still, status=EmploymentStatus.WELFARE_JOB
+        ).values_list("id_number", flat=True)
     ]
     if status_rows:
         bulk_upsert(Laborer, key="id_number", rows=status_rows, actor=actor)

@@ -157,6 +157,8 @@ def test_a_welfare_post_with_its_holder(emp: Emp) -> None:
     assert town.post(edit, _post(emp, holder="", version=post.version)).status_code == 302
     post.refresh_from_db()
     assert post.holder is None
+    # The holder who left it holds no other post: 未就业 again.
+    assert Laborer.objects.get(id_number=emp.h1.head_id_number).status == "unemployed"
     assert "已被他人修改" in town.post(edit, _post(emp, version=post.version - 1)).content.decode()
     assert WelfarePost.objects.get().holder is None
     assert emp.personas.client("work_team").get(edit).status_code == 403
