@@ -152,8 +152,11 @@ def holders_elsewhere(rows: Sequence[dict[str, Any]]) -> set[tuple[str, int]]:
     holders = [
         row["holder"].pk for row in rows if row.get("holder") is not None and row.get("end_date") is None
     ]
-    stored = WelfarePost.objects.filter(holder_id__in=holders, end_date__isnull=True).values_list(
-        "code", "holder_id"
+    # A stored post that is in the rows counts as the rows say (a holder may move in one file).
+    stored = (
+        WelfarePost.objects.filter(holder_id__in=holders, end_date__isnull=True)
+        .exclude(code__in=[row["code"] for row in rows])
+        .values_list("code", "holder_id")
     )
     held: dict[int, set[str]] = {}
     for code, holder_id in stored:

@@ -140,3 +140,25 @@ def test_factory_workers_and_transfers(emp: Emp) -> None:
         with pytest.raises(ApplicationError, match=message):
             transfers_upsert(actor=SYSTEM, scope=EVERYTHING, rows=[transfer | bad])
     assert TransferEmployment.objects.get().income == Decimal("36000")
+
+
+def test_a_holder_who_leaves_every_post_is_unemployed_again(emp: Emp) -> None:
+    head = emp.head(emp.h1)
+    welfare_posts_upsert(
+        actor=SYSTEM, scope=EVERYTHING, rows=[post_row(emp, "GY1"), post_row(emp, "GY2", holder=None)]
+    )
+    assert emp.head(emp.h1).status == "welfare_job"
+    # Moved from GY1 to GY2 in one file: still holds a post.
+    welfare_posts_upsert(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        rows=[post_row(emp, "GY1", holder=None), post_row(emp, "GY2", holder=emp.head(emp.h1))],
+    )
+    assert emp.head(emp.h1).status == "welfare_job"
+    # GY2 ends: no post left.
+    welfare_posts_upsert(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        rows=[post_row(emp, "GY2", holder=emp.head(emp.h1), end_date=D(2019, 12, 31))],
+    )
+    assert emp.head(emp.h1).status == "unemployed" and head.pk == emp.head(emp.h1).pk
