@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fupin.core import areacode
-from fupin.core.audit import Actor, change_entry, record_changes
+from fupin.core.audit import Actor, change_entry, record_change, record_changes
 from fupin.core.bulk import UpsertResult, bulk_upsert
 from fupin.core.exceptions import ApplicationError, ConflictError
 from fupin.core.models import ChangeAction
@@ -419,3 +419,19 @@ def factory_update(
         row=values,
         area_field="area",
     )
+
+
+@transaction.atomic
+def programme_member_remove(
+    *, actor: Actor, scope: Scope, member: Trainee | FactoryWorker, expected_version: int | None
+) -> Trainee | FactoryWorker:
+    """Remove a trainee or a factory worker recorded by mistake (the change log keeps what it was).
+    A skill a certified trainee gained stays: it is the laborer's now, changed on their page."""
+    parent = member.training if isinstance(member, Trainee) else member.factory
+    require_programme_write(scope, parent.area_code, "该记录")
+    locked = type(member).objects.select_for_update().get(pk=member.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError("该记录已被他人修改，请刷新后重新编辑（未保存您的修改）。")
+    record_change(actor, locked, action=ChangeAction.DELETE, before=locked.audit_snapshot())
+    locked.delete()
+    return locked

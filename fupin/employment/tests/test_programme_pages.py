@@ -78,6 +78,10 @@ def test_a_training_from_new_to_edit_with_trainees(emp: Emp) -> None:
     assert missing.status_code == 400 and "未找到该身份证号的劳动力" in missing.content.decode()
     page = town.get(edit).content.decode()
     assert 'data-figure="members">1<' in page and head.id_number not in page
+    trainee = Trainee.objects.get()
+    remove = reverse("employment:training-member-remove", args=[session.pk, trainee.pk])
+    assert town.post(remove, {"version": trainee.version}).status_code == 302
+    assert not Trainee.objects.exists() and Laborer.objects.get(pk=head.pk).skills == ["sewing"]
     # Readers and other areas: refused or not found.
     assert emp.personas.client("county_leader").get(edit).status_code == 403
     # (A town's training is not the village team's to see.)
@@ -185,6 +189,15 @@ def test_a_factory_with_its_workers(emp: Emp) -> None:
     assert admin.post(members, row).status_code == 302
     assert admin.post(members, row | {"end_date": "2019-10-31"}).status_code == 302
     assert FactoryWorker.objects.get().end_date is not None
+    worker = FactoryWorker.objects.get()
+    remove = reverse("employment:factory-member-remove", args=[made.pk, worker.pk])
+    assert remove in admin.get(edit).content.decode()
+    assert emp.personas.client("county_leader").post(remove, {"version": worker.version}).status_code == 403
+    stale = admin.post(remove, {"version": worker.version - 1}, follow=True).content.decode()
+    assert "已被他人修改" in stale and FactoryWorker.objects.exists()
+    assert admin.post(remove, {"version": worker.version}).status_code == 302
+    assert not FactoryWorker.objects.exists()
+    assert ChangeLog.objects.filter(object_type="employment.factoryworker", action="delete").count() == 1
     # The town official of town A may edit it; the town of B may not see it.
     assert emp.personas.client("town_official").get(edit).status_code == 200
     assert emp.personas.client("county_leader").post(edit, form).status_code == 403

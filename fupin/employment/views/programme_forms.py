@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fupin.areas.selectors import area_get
 from fupin.core.audit import Actor
 from fupin.core.scope import Scope
-from fupin.core.web import staff_scope
+from fupin.core.web import int_or_none, staff_scope
 from fupin.employment.forms import (
     FactoryForm,
     FactoryWorkerForm,
@@ -201,7 +201,10 @@ def _page(
             "form": form,
             "kind": kind,
             "instance": instance,
-            "members": _members(scope, kind, instance),
+            "members": [
+                (m, reverse(f"employment:{kind.name}-member-remove", args=[instance.pk, m.pk]))
+                for m in _members(scope, kind, instance)
+            ],
             "member_form": member_form or _member_form(kind),
             "member_url": (
                 reverse(f"employment:{kind.name}-member-add", args=[instance.pk])
@@ -272,6 +275,31 @@ def _member_add(kind: Kind) -> Callable[[HttpRequest, int], HttpResponse]:
     return view
 
 
+def _member_remove(kind: Kind) -> Callable[[HttpRequest, int, int], HttpResponse]:
+    """Remove a trainee or a worker recorded by mistake."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+        scope, instance = _editable(request, kind, pk)
+        member = next((m for m in _members(scope, kind, instance) if m.pk == member_pk), None)
+        version = int_or_none(request.POST.get("version"))
+        if member is None or version is None:
+            raise Http404
+        done = saved(
+            request,
+            None,
+            lambda: services.programme_member_remove(
+                actor=Actor.of(request.user), scope=scope, member=member, expected_version=version
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"已删除 {member.laborer.name}")
+        return redirect(f"employment:{kind.name}-edit", pk=instance.pk)
+
+    return view
+
+
 def _patterns() -> list[URLPattern]:
     patterns = []
     for stem, kind in KINDS.items():
@@ -281,9 +309,14 @@ def _patterns() -> list[URLPattern]:
             path(f"employment/{base}/<int:pk>/edit/", _edit(kind), name=f"{stem}-edit"),
         ]
         if stem != "welfare-post":
-            patterns.append(
-                path(f"employment/{base}/<int:pk>/members/", _member_add(kind), name=f"{stem}-member-add")
-            )
+            patterns += [
+                path(f"employment/{base}/<int:pk>/members/", _member_add(kind), name=f"{stem}-member-add"),
+                path(
+                    f"employment/{base}/<int:pk>/members/<int:member_pk>/remove/",
+                    _member_remove(kind),
+                    name=f"{stem}-member-remove",
+                ),
+            ]
     return patterns
 
 
