@@ -111,3 +111,36 @@ class RepaymentForm(StyledForm):
     paid_on = forms.DateField(label="还款日期", widget=DateInput())
     principal = yuan_field("归还本金（元）")
     interest = yuan_field("支付利息（元）")
+
+
+class LoanForm(StyledForm):
+    """A microloan typed on the page: the same columns as the bank's ledger, the borrower named
+    within the household (no ID number on the page)."""
+
+    code = forms.CharField(label="贷款编号", max_length=32)
+    household_code = forms.CharField(label="户编号", max_length=32)
+    borrower_name = forms.CharField(
+        label="借款人姓名", max_length=50, help_text="须是该户成员，放款时18至65岁"
+    )
+    lender = forms.CharField(label="贷款银行", max_length=100)
+    amount = forms.DecimalField(
+        label="贷款金额（元）",
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        help_text="不超过50,000元",
+    )
+    term_months = forms.IntegerField(label="期限（月）", min_value=1, help_text="不超过36个月")
+    annual_rate = forms.DecimalField(
+        label="年利率（%）", min_value=Decimal(0), max_digits=5, decimal_places=3
+    )
+    start_date = forms.DateField(label="放款日期", widget=DateInput())
+    purpose = forms.CharField(label="贷款用途", max_length=100, help_text="生产经营，如发展乌鸡养殖")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The code and household are the loan's identity; another is a new loan.
+            for name in ("code", "household_code"):
+                self.fields[name].disabled = True
