@@ -144,3 +144,56 @@ class LoanForm(StyledForm):
             # The code and household are the loan's identity; another is a new loan.
             for name in ("code", "household_code"):
                 self.fields[name].disabled = True
+
+
+class StationForm(StyledForm):
+    """A solar station with its owning villages, one "村区划代码 份额" a line (联村电站 several)."""
+
+    code = forms.CharField(label="电站编号", max_length=32)
+    name = forms.CharField(label="电站名称", max_length=100)
+    area_code = forms.CharField(label="所在区划代码", max_length=12, help_text="电站所在的乡镇或村")
+    capacity_kw = forms.DecimalField(
+        label="装机容量（千瓦）", min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    connected_on = forms.DateField(label="并网日期", widget=DateInput(), required=False)
+    owners = forms.CharField(
+        label="所属村及产权份额",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一个村：村区划代码 份额，如 610727100200 1；联村电站按份额分配收益",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+
+    def clean_owners(self) -> list[tuple[str, Decimal]]:
+        owners: list[tuple[str, Decimal]] = []
+        for number, line in enumerate(str(self.cleaned_data["owners"]).splitlines(), start=1):
+            parts = line.replace("，", " ").replace(",", " ").replace("：", " ").replace(":", " ").split()
+            if not parts:
+                continue
+            try:
+                if len(parts) != 2:
+                    raise ValueError
+                share = Decimal(parts[1])
+                if not share.is_finite():
+                    raise ValueError
+            except (ValueError, ArithmeticError):
+                raise forms.ValidationError(f"第{number}行应为“村区划代码 份额”") from None
+            owners.append((parts[0], share))
+        if not owners:
+            raise forms.ValidationError("请填写至少一个所属村及其份额")
+        return owners
+
+
+class IncomeForm(StyledForm):
+    month = forms.DateField(
+        label="月份", widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), input_formats=["%Y-%m"]
+    )
+    generation_kwh = forms.DecimalField(
+        label="发电量（千瓦时）", min_value=Decimal(0), max_digits=14, decimal_places=1
+    )
+    income = yuan_field("发电收入（元）")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
