@@ -197,3 +197,23 @@ class IncomeForm(StyledForm):
     )
     income = yuan_field("发电收入（元）")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HouseholdIndustryForm(StyledForm):
+    household_code = forms.CharField(label="户编号", max_length=32)
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    scale = forms.DecimalField(
+        label="规模",
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text="按该产业的规模单位",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The household, industry and year are the record's identity.
+            for name in ("household_code", "year"):
+                self.fields[name].disabled = True
