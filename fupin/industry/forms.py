@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from fupin.core.web import DateInput, StyledForm
-from fupin.industry.models import HOUSEHOLD_USES, FeaturedIndustry, ScaleUnit, SolarUse
+from fupin.industry.models import HOUSEHOLD_USES, EntityKind, FeaturedIndustry, ScaleUnit, SolarUse
 from fupin.industry.money import yuan_to_fen
 
 
@@ -217,3 +217,25 @@ class HouseholdIndustryForm(StyledForm):
             # The household, industry and year are the record's identity.
             for name in ("household_code", "year"):
                 self.fields[name].disabled = True
+
+
+class EntityForm(StyledForm):
+    code = forms.CharField(label="主体编码", max_length=32)
+    name = forms.CharField(label="主体名称", max_length=100)
+    kind = forms.ChoiceField(label="主体类型", choices=EntityKind.choices)
+    area_code = forms.CharField(label="所在区划代码", max_length=12)
+    industry = forms.ModelChoiceField(
+        label="主导产业", queryset=FeaturedIndustry.objects.none(), required=False
+    )
+    established_on = forms.DateField(label="成立日期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, industries: QuerySet[FeaturedIndustry], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["industry"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = industries
+        if editing:
+            self.fields["code"].disabled = True

@@ -20,7 +20,12 @@ from fupin.industry.models import (
     LinkType,
 )
 from fupin.industry.money import fen_to_yuan
-from fupin.industry.services.entities import entities_upsert, link_incomes_upsert, links_upsert
+from fupin.industry.services.entities import (
+    entities_upsert,
+    entity_problems,
+    link_incomes_upsert,
+    links_upsert,
+)
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.ledgers.definitions.solar import yuan
@@ -69,10 +74,8 @@ class BusinessEntitiesLedger(Ledger):
         for row in rows:
             area = areas.get(row.values["area_code"])
             industry = industries.get(row.values["industry_code"]) if row.values["industry_code"] else None
-            if area is None:
-                errors.add(row.number, "area_code", row.values["area_code"], "区划代码不存在")
-            elif not _in_scope(context, area.code):
-                errors.add(row.number, "area_code", area.code, "不在您的管辖范围内")
+            for name, message in entity_problems(context.scope, area).items():
+                errors.add(row.number, name, row.values["area_code"], message)
             if row.values["industry_code"] and industry is None:
                 errors.add(row.number, "industry_code", row.values["industry_code"], "产业编码不存在")
             row.refs = {"area": area, "industry": industry}
