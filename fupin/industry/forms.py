@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from fupin.core.web import DateInput, StyledForm
-from fupin.industry.models import HOUSEHOLD_USES, EntityKind, FeaturedIndustry, ScaleUnit, SolarUse
+from fupin.industry.models import HOUSEHOLD_USES, EntityKind, FeaturedIndustry, LinkType, ScaleUnit, SolarUse
 from fupin.industry.money import yuan_to_fen
 
 
@@ -239,3 +239,25 @@ class EntityForm(StyledForm):
         field.queryset = industries
         if editing:
             self.fields["code"].disabled = True
+
+
+class LinkForm(StyledForm):
+    household_code = forms.CharField(label="户编号", max_length=32)
+    link_type = forms.ChoiceField(label="联结方式", choices=LinkType.choices)
+    signed_on = forms.DateField(label="协议签订日期", widget=DateInput())
+    ends_on = forms.DateField(
+        label="协议到期日期", widget=DateInput(), required=False, help_text="长期协议可不填"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The entity and household are the link's identity.
+            self.fields["household_code"].disabled = True
+
+
+class LinkIncomeForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
+    income = yuan_field("实现收益（元）")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
