@@ -261,3 +261,28 @@ class LinkIncomeForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=2014, max_value=2100)
     income = yuan_field("实现收益（元）")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PolicyForm(StyledForm):
+    code = forms.CharField(label="保单号", max_length=40)
+    household_code = forms.CharField(label="户编号", max_length=32)
+    insurer = forms.CharField(label="保险公司", max_length=100)
+    industry = forms.ModelChoiceField(label="投保产业", queryset=FeaturedIndustry.objects.none())
+    sum_insured = yuan_field("保险金额（元）")
+    premium = yuan_field("保费（元）")
+    premium_subsidy = yuan_field("财政补贴保费（元）")
+    starts_on = forms.DateField(label="保险起期", widget=DateInput())
+    ends_on = forms.DateField(label="保险止期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, industries: QuerySet[FeaturedIndustry], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["industry"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = industries
+        if editing:
+            # The policy number and household are the policy's identity.
+            for name in ("code", "household_code"):
+                self.fields[name].disabled = True
