@@ -286,3 +286,11 @@ class PolicyForm(StyledForm):
             # The policy number and household are the policy's identity.
             for name in ("code", "household_code"):
                 self.fields[name].disabled = True
+
+
+class ClaimForm(StyledForm):
+    occurred_on = forms.DateField(label="出险日期", widget=DateInput())
+    cause = forms.CharField(label="出险原因", max_length=100)
+    paid_on = forms.DateField(label="赔付日期", widget=DateInput())
+    paid = yuan_field("赔付金额（元）")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,5 +1,5 @@
 """Writes of industry insurance (policies and claims) from the insurers' ledgers, and the county
-office's page that enters or corrects (versioned) one policy under the ledger's rules."""
+office's pages that enter or correct (versioned) one policy or claim under the ledger's rules."""
 
 from __future__ import annotations
 
@@ -186,3 +186,68 @@ def paid_elsewhere(policy: InsurancePolicy, leave_out_dates: set[Any]) -> int:
         .aggregate(fen=Sum("paid_fen"))["fen"]
     )
     return int(total or 0)
+
+
+def claim_amount_problems(occurred_on: dt.date, paid_on: dt.date, paid_fen: int) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if paid_fen <= 0:
+        errors["paid"] = "赔付金额须大于0"
+    if paid_on < occurred_on:
+        errors["paid_on"] = "赔付日期不能早于出险日期"
+    return errors
+
+
+def claim_policy_problems(scope: Scope, policy: InsurancePolicy, occurred_on: dt.date) -> dict[str, str]:
+    if not may_manage_insurance(scope, policy.area_code):
+        return {"policy_code": "不在您的管辖范围内"}
+    if not policy.starts_on <= occurred_on <= policy.ends_on:
+        return {"occurred_on": f"不在保险期间（{policy.starts_on:%Y-%m-%d}至{policy.ends_on:%Y-%m-%d}）内"}
+    return {}
+
+
+def claims_total_problem(policy: InsurancePolicy, total_fen: int) -> str | None:
+    if total_fen > policy.sum_insured_fen:
+        return f"累计赔付{yuan_text(total_fen)}元超过保险金额{yuan_text(policy.sum_insured_fen)}元"
+    return None
+
+
+@transaction.atomic
+def claim_record(
+    *,
+    actor: Actor,
+    scope: Scope,
+    policy: InsurancePolicy,
+    occurred_on: dt.date,
+    cause: str,
+    paid_on: dt.date,
+    paid_fen: int,
+    claim: InsuranceClaim | None = None,
+    expected_version: int | None = None,
+) -> InsuranceClaim:
+    """A claim paid on the policy: new (`claim` None) or a correction checked against its version."""
+    if not may_manage_insurance(scope, policy.area_code):
+        raise PermissionDenied("只有县扶贫办可以登记本区域的理赔")
+    locked = InsurancePolicy.objects.select_for_update().get(pk=policy.pk)
+    errors = claim_amount_problems(occurred_on, paid_on, paid_fen) | claim_policy_problems(
+        scope, locked, occurred_on
+    )
+    if not cause.strip():
+        errors["cause"] = "请填写出险原因"
+    others = InsuranceClaim.objects.filter(policy=locked)
+    if claim is not None:
+        others = others.exclude(pk=claim.pk)
+    if others.filter(occurred_on=occurred_on).exists():
+        errors["occurred_on"] = f"{occurred_on:%Y-%m-%d}已有理赔记录，请修改该条"
+    total = int(others.aggregate(fen=Sum("paid_fen"))["fen"] or 0) + max(paid_fen, 0)
+    problem = claims_total_problem(locked, total)
+    if problem is not None:
+        errors["paid"] = problem
+    _refuse(errors)
+    values = {"occurred_on": occurred_on, "cause": cause.strip(), "paid_on": paid_on, "paid_fen": paid_fen}
+    if claim is None:
+        created = InsuranceClaim.objects.create(policy=locked, **values)
+        record_change(actor, created, action=ChangeAction.CREATE, before=None)
+        return created
+    if claim.policy_id != locked.pk:
+        raise ApplicationError("该理赔不属于此保单")
+    return update_fields_checked(claim, actor=actor, expected_version=expected_version, changes=values)

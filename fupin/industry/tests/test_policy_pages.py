@@ -154,3 +154,66 @@ def test_another_countys_office_cannot_reach_the_policy(solar: Solar, chicken: F
     assert outsider.post(f"/industry/insurance/{policy.pk}/edit/", _post(chicken)).status_code == 404
     with pytest.raises(PermissionDenied):
         _update(policy, solar.scope("outsider"), insurer="x")
+
+
+def test_the_office_records_and_corrects_claims_within_the_policy(
+    solar: Solar, chicken: FeaturedIndustry
+) -> None:
+    office = solar.personas.client("office_staff")
+    policy = _policy(solar, chicken)
+    new = f"/industry/insurance/{policy.pk}/claims/new/"
+    assert "登记理赔" in office.get(f"/industry/insurance/{policy.pk}/edit/").content.decode()
+    claim = {"occurred_on": "2019-07-01", "cause": "疫病", "paid_on": "2019-08-01", "paid": "2000"}
+    reply = office.post(new, claim)
+    assert reply.status_code == 302 and reply["Location"] == f"/industry/insurance/{policy.pk}/edit/"
+    stored = InsuranceClaim.objects.get()
+    assert stored.paid_fen == 200_000
+    assert ChangeLog.objects.filter(object_id=stored.pk, action="create").exists()
+    assert _errors(office.post(new, claim))["occurred_on"] == ["2019-07-01已有理赔记录，请修改该条"]
+    over = _errors(
+        office.post(new, claim | {"occurred_on": "2019-09-01", "paid_on": "2019-09-02", "paid": "1000.01"})
+    )
+    assert over["paid"] == ["累计赔付3,000.01元超过保险金额3,000.00元"]
+    outside = _errors(office.post(new, claim | {"occurred_on": "2020-03-01", "paid_on": "2020-03-02"}))
+    assert outside["occurred_on"] == ["不在保险期间（2019-03-01至2020-02-29）内"]
+    early = _errors(office.post(new, claim | {"occurred_on": "2019-09-01", "paid_on": "2019-08-01"}))
+    assert early["paid_on"] == ["赔付日期不能早于出险日期"]
+    edit = f"/industry/insurance/{policy.pk}/claims/{stored.pk}/"
+    assert office.post(edit, claim | {"paid": "3000", "version": "1"}).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.paid_fen, stored.version) == (300_000, 2)
+    stale = office.post(edit, claim | {"paid": "1", "version": "1"})
+    assert "已被他人修改" in " ".join(_errors(stale)["__all__"])
+    assert InsuranceClaim.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["town_official", "work_team", "county_leader"])
+def test_only_the_office_may_open_or_post_the_claim_form(
+    solar: Solar, chicken: FeaturedIndustry, persona: str
+) -> None:
+    policy = _policy(solar, chicken)
+    stored = InsuranceClaim.objects.create(
+        policy=policy,
+        occurred_on=dt.date(2019, 7, 1),
+        cause="疫病",
+        paid_on=dt.date(2019, 8, 1),
+        paid_fen=100,
+    )
+    client = solar.personas.client(persona)
+    claim = {
+        "occurred_on": "2019-07-02",
+        "cause": "疫病",
+        "paid_on": "2019-08-01",
+        "paid": "1",
+        "version": "1",
+    }
+    for url in (
+        f"/industry/insurance/{policy.pk}/claims/new/",
+        f"/industry/insurance/{policy.pk}/claims/{stored.pk}/",
+    ):
+        assert client.get(url).status_code == 403
+        assert client.post(url, claim).status_code == 403
+    outsider = solar.personas.client("outsider")
+    assert outsider.get(f"/industry/insurance/{policy.pk}/claims/{stored.pk}/").status_code == 404
+    assert outsider.post(f"/industry/insurance/{policy.pk}/claims/new/", claim).status_code == 404
+    assert InsuranceClaim.objects.get().version == 1

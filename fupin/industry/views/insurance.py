@@ -1,5 +1,6 @@
 """The industry insurance page (产业保险): the year's policies in the reader's area with their
-premium subsidy and claims paid, and the form that enters or corrects (versioned) a policy."""
+premium subsidy and claims paid, and the forms that enter or correct (versioned) a policy and its
+claims."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
 from fupin.core.web import int_or_none, paginate, put_refusal_on_form, staff_scope
-from fupin.industry.forms import PolicyForm
-from fupin.industry.models import InsurancePolicy
+from fupin.industry.forms import ClaimForm, PolicyForm
+from fupin.industry.models import InsuranceClaim, InsurancePolicy
 from fupin.industry.money import fen_to_yuan, yuan_to_fen
 from fupin.industry.selectors.industries import industry_list
 from fupin.industry.selectors.insurance import policy_list
-from fupin.industry.services.insurance import policy_create, policy_update
+from fupin.industry.services.insurance import claim_record, policy_create, policy_update
 from fupin.registry.selectors import household_get
 
 # Service field → form field.
@@ -52,15 +53,7 @@ def policy_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     scope = staff_scope(request)
     if not scope.can_manage:
         raise PermissionDenied("只有县扶贫办可以登记保单")
-    policy: InsurancePolicy | None = None
-    if pk is not None:
-        policy = (
-            InsurancePolicy.objects.filter(scope.area_q("area_code"), pk=pk)
-            .select_related("household", "industry")
-            .first()
-        )
-        if policy is None:
-            raise Http404
+    policy = _policy(request, pk) if pk is not None else None
     initial = (
         {
             "code": policy.code,
@@ -114,11 +107,74 @@ def policy_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
             else:
                 messages.success(request, f"已保存保单 {saved.code}。")
                 return redirect(f"{reverse('industry:insurance')}?year={saved.starts_on.year}")
-    return render(request, "industry/policy_form.html", {"form": form, "policy": policy})
+    claims = policy.claims.order_by("occurred_on") if policy else None
+    return render(request, "industry/policy_form.html", {"form": form, "policy": policy, "claims": claims})
+
+
+def _policy(request: HttpRequest, pk: int) -> InsurancePolicy:
+    policy = (
+        InsurancePolicy.objects.filter(staff_scope(request).area_q("area_code"), pk=pk)
+        .select_related("household", "industry")
+        .first()
+    )
+    if policy is None:
+        raise Http404
+    return policy
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_form_view(request: HttpRequest, pk: int, claim_pk: int | None = None) -> HttpResponse:
+    scope = staff_scope(request)
+    if not scope.can_manage:
+        raise PermissionDenied("只有县扶贫办可以登记理赔")
+    policy = _policy(request, pk)
+    claim: InsuranceClaim | None = None
+    if claim_pk is not None:
+        claim = policy.claims.filter(pk=claim_pk).first()
+        if claim is None:
+            raise Http404
+    initial = (
+        {
+            "occurred_on": claim.occurred_on,
+            "cause": claim.cause,
+            "paid_on": claim.paid_on,
+            "paid": fen_to_yuan(claim.paid_fen),
+            "version": claim.version,
+        }
+        if claim
+        else {}
+    )
+    form = ClaimForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim_record(
+                actor=Actor.of(request.user),
+                scope=scope,
+                policy=policy,
+                occurred_on=data["occurred_on"],
+                cause=data["cause"],
+                paid_on=data["paid_on"],
+                paid_fen=yuan_to_fen(data["paid"]),
+                claim=claim,
+                expected_version=data["version"],
+            )
+        except ServicePermissionDenied as error:
+            raise PermissionDenied(error.message) from error
+        except ApplicationError as error:
+            put_refusal_on_form(form, error)
+            messages.error(request, f"未保存：{error.message}")
+        else:
+            messages.success(request, f"已保存保单 {policy.code} 的理赔。")
+            return redirect("industry:policy-edit", policy.pk)
+    return render(request, "industry/claim_form.html", {"form": form, "policy": policy, "claim": claim})
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("industry/insurance/", insurance_view, name="insurance"),
     path("industry/insurance/new/", policy_form_view, name="policy-create"),
     path("industry/insurance/<int:pk>/edit/", policy_form_view, name="policy-edit"),
+    path("industry/insurance/<int:pk>/claims/new/", claim_form_view, name="claim-create"),
+    path("industry/insurance/<int:pk>/claims/<int:claim_pk>/", claim_form_view, name="claim-edit"),
 ]

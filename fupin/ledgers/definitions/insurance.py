@@ -15,6 +15,9 @@ from fupin.core.scope import Scope
 from fupin.industry.models import FeaturedIndustry, InsuranceClaim, InsurancePolicy
 from fupin.industry.money import fen_to_yuan, yuan_text
 from fupin.industry.services.insurance import (
+    claim_amount_problems,
+    claim_policy_problems,
+    claims_total_problem,
     claims_upsert,
     paid_elsewhere,
     policies_upsert,
@@ -146,10 +149,12 @@ class InsuranceClaimsLedger(Ledger):
     }
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
-        if row.values["paid"] == 0:
-            errors.add(row.number, "paid", "0", "赔付金额须大于0")
-        if row.values["paid_on"] < row.values["occurred_on"]:
-            errors.add(row.number, "paid_on", row.values["paid_on"].isoformat(), "赔付日期不能早于出险日期")
+        values = row.values
+        for name, message in claim_amount_problems(
+            values["occurred_on"], values["paid_on"], values["paid"]
+        ).items():
+            shown = yuan_text(values["paid"]) if name == "paid" else values[name].isoformat()
+            errors.add(row.number, name, shown, message)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         policies = fetch_by_key(InsurancePolicy, "code", sorted({r.values["policy_code"] for r in rows}))
@@ -159,16 +164,12 @@ class InsuranceClaimsLedger(Ledger):
             if policy is None:
                 errors.add(row.number, "policy_code", row.values["policy_code"], "保单号不存在")
                 continue
-            if not (context.scope.can_manage and context.scope.covers_code(policy.area_code)):
-                errors.add(row.number, "policy_code", policy.code, "不在您的管辖范围内")
+            problems = claim_policy_problems(context.scope, policy, row.values["occurred_on"])
+            if "policy_code" in problems:
+                errors.add(row.number, "policy_code", policy.code, problems["policy_code"])
                 continue
-            if not policy.starts_on <= row.values["occurred_on"] <= policy.ends_on:
-                errors.add(
-                    row.number,
-                    "occurred_on",
-                    row.values["occurred_on"].isoformat(),
-                    f"不在保险期间（{policy.starts_on:%Y-%m-%d}至{policy.ends_on:%Y-%m-%d}）内",
-                )
+            for name, message in problems.items():
+                errors.add(row.number, name, row.values[name].isoformat(), message)
             row.refs = {"policy": policy}
             by_policy[policy.code].append(row)
         for code, group in by_policy.items():
@@ -176,14 +177,10 @@ class InsuranceClaimsLedger(Ledger):
             total = paid_elsewhere(policy, {r.values["occurred_on"] for r in group}) + sum(
                 r.values["paid"] for r in group
             )
-            if total > policy.sum_insured_fen:
+            problem = claims_total_problem(policy, total)
+            if problem is not None:
                 last = group[-1]
-                errors.add(
-                    last.number,
-                    "paid",
-                    yuan_text(last.values["paid"]),
-                    f"累计赔付{yuan_text(total)}元超过保险金额{yuan_text(policy.sum_insured_fen)}元",
-                )
+                errors.add(last.number, "paid", yuan_text(last.values["paid"]), problem)
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
         return claims_upsert(
