@@ -294,3 +294,19 @@ class ClaimForm(StyledForm):
     paid_on = forms.DateField(label="赔付日期", widget=DateInput())
     paid = yuan_field("赔付金额（元）")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AssociationForm(StyledForm):
+    code = forms.CharField(label="协会编码", max_length=32)
+    name = forms.CharField(label="协会名称", max_length=100)
+    village_code = forms.CharField(label="村区划代码", max_length=12)
+    fund = yuan_field("资金总额（元）")
+    established_on = forms.DateField(label="成立日期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The code and village are the association's identity.
+            for name in ("code", "village_code"):
+                self.fields[name].disabled = True

@@ -8,13 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from fupin.areas.models import Area, AreaLevel
+from fupin.areas.models import Area
 from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
 from fupin.industry.models import MUTUAL_AID_MAX_MONTHS, MutualAidAssociation, MutualAidLoan
 from fupin.industry.money import fen_to_yuan, yuan_text
 from fupin.industry.services.finance import add_months
-from fupin.industry.services.mutual_aid import associations_upsert, lent_out, mutual_aid_loans_upsert
+from fupin.industry.services.mutual_aid import (
+    association_problems,
+    associations_upsert,
+    lent_out,
+    mutual_aid_loans_upsert,
+)
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.ledgers.definitions.solar import yuan
@@ -49,12 +54,8 @@ class MutualAidAssociationsLedger(Ledger):
         villages = fetch_by_key(Area, "code", sorted({r.values["village_code"] for r in rows}))
         for row in rows:
             village = villages.get(row.values["village_code"])
-            if row.values["fund"] == 0:
-                errors.add(row.number, "fund", "0", "资金总额须大于0")
-            if village is None or village.level != AreaLevel.VILLAGE:
-                errors.add(row.number, "village_code", row.values["village_code"], "须是已有的村级区划代码")
-            elif not _in_scope(context, village.code):
-                errors.add(row.number, "village_code", village.code, "不在您的管辖范围内")
+            for name, message in association_problems(context.scope, village, row.values["fund"]).items():
+                errors.add(row.number, name, str(row.values[name]), message)
             row.refs = {"village": village}
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
