@@ -310,3 +310,19 @@ class AssociationForm(StyledForm):
             # The code and village are the association's identity.
             for name in ("code", "village_code"):
                 self.fields[name].disabled = True
+
+
+class MutualAidLoanForm(StyledForm):
+    code = forms.CharField(label="借款编号", max_length=32)
+    household_code = forms.CharField(label="户编号", max_length=32, help_text="须是协会所在村的户")
+    amount = yuan_field("借款金额（元）")
+    lent_on = forms.DateField(label="借款日期", widget=DateInput())
+    due_on = forms.DateField(label="约定还款日期", widget=DateInput(), help_text="不超过12个月")
+    repaid_on = forms.DateField(label="还清日期", widget=DateInput(), required=False, help_text="未还清不填")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("code", "household_code"):
+                self.fields[name].disabled = True

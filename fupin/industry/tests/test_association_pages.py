@@ -135,3 +135,79 @@ def test_another_countys_office_cannot_reach_the_association(solar: Solar) -> No
             established_on=association.established_on,
         )
     assert MutualAidAssociation.objects.count() == 1
+
+
+def _loan_post(**changes: str) -> dict[str, str]:
+    return {
+        "code": "JK01",
+        "household_code": "H001",
+        "amount": "5000",
+        "lent_on": "2019-03-01",
+        "due_on": "2020-02-01",
+        "repaid_on": "",
+    } | changes
+
+
+def test_the_office_lends_within_the_fund_and_records_the_repayment(solar: Solar) -> None:
+    office = solar.personas.client("office_staff")
+    association = association_create(
+        actor=SYSTEM,
+        scope=EVERYTHING,
+        code="HZ01",
+        name="协会",
+        village=solar.personas.county.village_a1,
+        fund_fen=800_000,
+        established_on=dt.date(2015, 3, 1),
+    )
+    base = f"/industry/mutual-aid/{association.pk}/loans"
+    assert "登记借款" in office.get(f"/industry/mutual-aid/{association.pk}/edit/").content.decode()
+    reply = office.post(f"{base}/new/", _loan_post())
+    assert reply.status_code == 302 and reply["Location"] == f"/industry/mutual-aid/{association.pk}/edit/"
+    loan = MutualAidLoan.objects.get()
+    assert (loan.amount_fen, loan.area_code) == (500_000, solar.households["H001"].area_code)
+    over = _errors(
+        office.post(f"{base}/new/", _loan_post(code="JK02", household_code="H002", lent_on="2019-06-01"))
+    )
+    assert over["amount"] == ["2019-06-01协会在借合计10,000.00元，超过资金总额8,000.00元"]
+    other_village = _errors(office.post(f"{base}/new/", _loan_post(code="JK03", household_code="H004")))
+    assert other_village["household_code"] == ["不是该协会所在村的户"]
+    long = _errors(office.post(f"{base}/new/", _loan_post(code="JK04", due_on="2020-03-02")))
+    assert long["due_on"] == ["互助资金借款期限不超过12个月"]
+    edit = f"{base}/{loan.pk}/"
+    assert office.post(edit, _loan_post(repaid_on="2019-05-31", version="1")).status_code == 302
+    loan.refresh_from_db()
+    assert (loan.repaid_on, loan.version) == (dt.date(2019, 5, 31), 2)
+    assert (
+        office.post(
+            f"{base}/new/", _loan_post(code="JK02", household_code="H002", lent_on="2019-06-01")
+        ).status_code
+        == 302
+    )
+    stale = office.post(edit, _loan_post(repaid_on="2019-05-31", amount="4000", version="1"))
+    assert "已被他人修改" in " ".join(_errors(stale)["__all__"])
+    # Undoing the repayment would put both loans out at once, over the fund.
+    undo = _errors(office.post(edit, _loan_post(version="2")))
+    assert "超过资金总额" in undo["amount"][0]
+
+
+@pytest.mark.parametrize("persona", ["town_official", "work_team", "county_leader"])
+def test_only_the_office_may_open_or_post_the_loan_form(solar: Solar, persona: str) -> None:
+    association = _association(solar)
+    loan = MutualAidLoan.objects.create(
+        code="JK01",
+        association=association,
+        household=solar.households["H001"],
+        area_code=solar.households["H001"].area_code,
+        amount_fen=100,
+        lent_on=dt.date(2019, 3, 1),
+        due_on=dt.date(2020, 2, 1),
+    )
+    client = solar.personas.client(persona)
+    base = f"/industry/mutual-aid/{association.pk}/loans"
+    for url in (f"{base}/new/", f"{base}/{loan.pk}/"):
+        assert client.get(url).status_code == 403
+        assert client.post(url, _loan_post(code="JK02", version="1")).status_code == 403
+    outsider = solar.personas.client("outsider")
+    assert outsider.get(f"{base}/{loan.pk}/").status_code == 404
+    assert outsider.post(f"{base}/new/", _loan_post(code="JK02")).status_code == 404
+    assert MutualAidLoan.objects.get().version == 1
