@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from fupin.industry.views import entities, finance, funds, industries, insurance, mutual_aid, solar, subsidies
+from fupin.industry.views import (
+    entities,
+    finance,
+    funds,
+    industries,
+    insurance,
+    mutual_aid,
+    solar,
+    stations,
+    subsidies,
+)
 
 app_name = "industry"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,5 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *funds.urlpatterns,
     *insurance.urlpatterns,
     *mutual_aid.urlpatterns,
+    *stations.urlpatterns,
     *solar.urlpatterns,
 ]

@@ -69,12 +69,14 @@ def industry_rows(scope: Scope, year: int) -> list[IndustryRow]:
     ]
 
 
-def industry_households(scope: Scope, industry: FeaturedIndustry, year: int) -> QuerySet[HouseholdIndustry]:
-    return (
-        HouseholdIndustry.objects.filter(scope.area_q("area_code"), industry=industry, year=year)
-        .select_related("household", "household__village")
-        .order_by("area_code", "household__code")
-    )
+def industry_households(
+    scope: Scope, industry: FeaturedIndustry, year: int | None
+) -> QuerySet[HouseholdIndustry]:
+    """The industry's households in `year` (None: every year) within the scope."""
+    records = HouseholdIndustry.objects.filter(scope.area_q("area_code"), industry=industry)
+    if year is not None:
+        records = records.filter(year=year)
+    return records.select_related("household", "household__village").order_by("area_code", "household__code")
 
 
 def household_industries(household: Household) -> QuerySet[HouseholdIndustry]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from fupin.areas.models import Area, AreaLevel
 from fupin.core import idnumber, phone
 from fupin.core.audit import Actor, change_entry, record_change, record_changes
-from fupin.core.bulk import UpsertResult, bulk_upsert
+from fupin.core.bulk import UpsertResult, bulk_upsert, update_fields_checked
 from fupin.core.exceptions import ApplicationError, ConflictError, PermissionDenied
 from fupin.core.models import ChangeAction
 from fupin.core.scope import Scope
@@ -74,6 +74,187 @@ def solar_ownerships_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> 
 def solar_incomes_upsert(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResult:
     return bulk_upsert(
         SolarIncome, key_fields=("station", "month"), rows=rows, actor=actor, select_related=("station",)
+    )
+
+
+# -- stations and income (pages) -------------------------------------------------------------------
+def owner_village_problem(scope: Scope, village: Area | None) -> str | None:
+    """Why `village` cannot own a share of a station (the ledger's and the page's rule)."""
+    if village is None:
+        return "区划代码不存在"
+    if village.level != AreaLevel.VILLAGE:
+        return "所属村须是村级区划"
+    if not scope.covers_code(village.code):
+        return "不在您的管辖范围内"
+    return None
+
+
+def income_month_problem(month: dt.date) -> str | None:
+    if month > timezone.localdate():
+        return "月份不能晚于本月"
+    return None
+
+
+def _station_refusals(
+    scope: Scope, *, name: str, capacity_kw: Decimal, owners: Sequence[tuple[Area | None, Decimal]]
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "请填写电站名称"
+    if capacity_kw <= 0:
+        errors["capacity_kw"] = "装机容量须大于0"
+    if not owners:
+        errors["owners"] = "请填写至少一个所属村及其份额"
+    seen: set[int] = set()
+    for village, share in owners:
+        problem = owner_village_problem(scope, village)
+        if problem is None and share <= 0:
+            problem = "产权份额须大于0"
+        if problem is None and village is not None and village.pk in seen:
+            problem = f"所属村 {village.code} 重复"
+        if problem is not None:
+            errors["owners"] = f"{village.code if village else '所属村'}：{problem}"
+        if village is not None:
+            seen.add(village.pk)
+    return errors
+
+
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        raise ApplicationError("；".join(errors.values()), field_errors=errors)
+
+
+def _set_owners(actor: Actor, station: SolarStation, owners: Sequence[tuple[Area | None, Decimal]]) -> bool:
+    """Make the station's shares exactly `owners`; whether anything changed."""
+    wanted = {village.pk: (village, share) for village, share in owners if village is not None}
+    changed = False
+    for owner in list(station.owners.select_related("village", "station")):
+        if owner.village_id not in wanted:
+            record_change(actor, owner, action=ChangeAction.DELETE, before=owner.audit_snapshot())
+            owner.delete()
+            changed = True
+            continue
+        share = wanted.pop(owner.village_id)[1]
+        if owner.share != share:
+            before = owner.audit_snapshot()
+            owner.share = share
+            owner.version += 1
+            owner.save(update_fields=["share", "version", "updated_at"])
+            record_change(actor, owner, action=ChangeAction.UPDATE, before=before)
+            changed = True
+    for village, share in wanted.values():
+        owner = SolarOwnership.objects.create(station=station, village=village, share=share)
+        record_change(actor, owner, action=ChangeAction.CREATE, before=None)
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def solar_station_create(
+    *,
+    actor: Actor,
+    scope: Scope,
+    code: str,
+    name: str,
+    area: Area,
+    capacity_kw: Decimal,
+    connected_on: dt.date | None,
+    owners: Sequence[tuple[Area | None, Decimal]],
+) -> SolarStation:
+    """A station entered on the page with the villages that own it in shares."""
+    _require(scope, area.code)
+    errors = _station_refusals(scope, name=name, capacity_kw=capacity_kw, owners=owners)
+    if not code.strip():
+        errors["code"] = "请填写电站编号"
+    elif SolarStation.objects.filter(code=code.strip()).exists():
+        errors["code"] = f"电站编号“{code.strip()}”已被使用"
+    _refuse(errors)
+    station = SolarStation.objects.create(
+        code=code.strip(), name=name.strip(), area=area, capacity_kw=capacity_kw, connected_on=connected_on
+    )
+    record_change(actor, station, action=ChangeAction.CREATE, before=None)
+    _set_owners(actor, station, owners)
+    return station
+
+
+@transaction.atomic
+def solar_station_update(
+    *,
+    actor: Actor,
+    scope: Scope,
+    station: SolarStation,
+    expected_version: int | None,
+    name: str,
+    area: Area,
+    capacity_kw: Decimal,
+    connected_on: dt.date | None,
+    owners: Sequence[tuple[Area | None, Decimal]],
+) -> SolarStation:
+    """Correct a station and its shares (its code is its identity). Frozen payouts keep their
+    amounts; the shares count for plans not yet frozen."""
+    for code in [area.code, *(o.village.code for o in station.owners.select_related("village"))]:
+        _require(scope, code)
+    locked = SolarStation.objects.select_for_update().select_related("area").get(pk=station.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError("该电站已被他人修改，请刷新后重新编辑（未保存您的修改）。")
+    _refuse(_station_refusals(scope, name=name, capacity_kw=capacity_kw, owners=owners))
+    before = locked.audit_snapshot()
+    fields = {"name": name.strip(), "area": area, "capacity_kw": capacity_kw, "connected_on": connected_on}
+    changed_fields = [f for f, value in fields.items() if getattr(locked, f) != value]
+    for field in changed_fields:
+        setattr(locked, field, fields[field])
+    owners_changed = _set_owners(actor, locked, owners)
+    if changed_fields or owners_changed:
+        locked.version += 1
+        locked.save(update_fields=[*changed_fields, "version", "updated_at"])
+        record_change(actor, locked, action=ChangeAction.UPDATE, before=before)
+    return locked
+
+
+@transaction.atomic
+def solar_income_record(
+    *,
+    actor: Actor,
+    scope: Scope,
+    station: SolarStation,
+    month: dt.date,
+    generation_kwh: Decimal,
+    income_fen: int,
+    income: SolarIncome | None = None,
+    expected_version: int | None = None,
+) -> SolarIncome:
+    """A station's income in a month: new (`income` None) or a correction of `income`, checked
+    against its version. One record a month, as in the ledger."""
+    for owner in station.owners.select_related("village"):
+        _require(scope, owner.village.code)
+    month = month.replace(day=1)
+    errors: dict[str, str] = {}
+    problem = income_month_problem(month)
+    if problem:
+        errors["month"] = problem
+    if generation_kwh < 0:
+        errors["generation_kwh"] = "发电量不能为负数"
+    if income_fen < 0:
+        errors["income"] = "发电收入不能为负数"
+    same = SolarIncome.objects.filter(station=station, month=month)
+    if income is not None:
+        same = same.exclude(pk=income.pk)
+    if same.exists():
+        errors["month"] = f"{month:%Y-%m} 的收入已登记，请在该月的“修改”中更正"
+    _refuse(errors)
+    if income is None:
+        created = SolarIncome.objects.create(
+            station=station, month=month, generation_kwh=generation_kwh, income_fen=income_fen
+        )
+        record_change(actor, created, action=ChangeAction.CREATE, before=None)
+        return created
+    if income.station_id != station.pk:
+        raise ApplicationError("该收入记录不属于此电站")
+    return update_fields_checked(
+        income,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"month": month, "generation_kwh": generation_kwh, "income_fen": income_fen},
     )
 
 

@@ -1,6 +1,7 @@
 """Pages of featured industries (特色产业): the county's list with each industry's households and
 scale in a year and the coverage of poor households by medium/long-term industries, one industry's
-households, the list of poor households still without such an industry, and the list's edit form."""
+households, the list of poor households still without such an industry, the list's edit form, and
+the form that enters or corrects (versioned) one household's industry in a year."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,8 +19,8 @@ from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
 from fupin.core.web import int_or_none, paginate, put_refusal_on_form, staff_scope
-from fupin.industry.forms import IndustryForm
-from fupin.industry.models import FeaturedIndustry
+from fupin.industry.forms import HouseholdIndustryForm, IndustryForm
+from fupin.industry.models import FeaturedIndustry, HouseholdIndustry
 from fupin.industry.selectors.industries import (
     coverage,
     industry_get,
@@ -27,7 +28,13 @@ from fupin.industry.selectors.industries import (
     industry_rows,
     uncovered_households,
 )
-from fupin.industry.services.industries import featured_industry_create, featured_industry_update
+from fupin.industry.services.industries import (
+    featured_industry_create,
+    featured_industry_update,
+    household_industry_create,
+    household_industry_update,
+)
+from fupin.registry.selectors import household_get
 
 
 def _year(request: HttpRequest) -> int:
@@ -160,10 +167,83 @@ def industry_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     return render(request, "industry/industry_form.html", {"form": form, "industry": industry})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_industry_form_view(request: HttpRequest, pk: int, record_pk: int | None = None) -> HttpResponse:
+    scope = staff_scope(request)
+    if not scope.can_manage:
+        raise PermissionDenied("只有县扶贫办可以登记户的产业")
+    industry = industry_get(scope, pk)
+    if industry is None:
+        raise Http404
+    record: HouseholdIndustry | None = None
+    if record_pk is not None:
+        record = industry_households(scope, industry, None).filter(pk=record_pk).first()
+        if record is None:
+            raise Http404
+    initial = (
+        {
+            "household_code": record.household.code,
+            "year": record.year,
+            "scale": record.scale,
+            "version": record.version,
+        }
+        if record
+        else {"year": _year(request)}
+    )
+    form = HouseholdIndustryForm(request.POST or None, initial=initial, editing=record is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = record.household if record else household_get(scope, data["household_code"].strip())
+        if household is None:
+            form.add_error("household_code", "户编号不存在或不在您的管辖范围内")
+        else:
+            actor = Actor.of(request.user)
+            try:
+                if record is None:
+                    saved = household_industry_create(
+                        actor=actor,
+                        scope=scope,
+                        household=household,
+                        industry=industry,
+                        year=data["year"],
+                        scale=data["scale"],
+                    )
+                else:
+                    saved = household_industry_update(
+                        actor=actor,
+                        scope=scope,
+                        record=record,
+                        expected_version=data["version"],
+                        scale=data["scale"],
+                    )
+            except ServicePermissionDenied as error:
+                raise PermissionDenied(error.message) from error
+            except ApplicationError as error:
+                put_refusal_on_form(form, error)
+                messages.error(request, f"未保存：{error.message}")
+            else:
+                messages.success(request, f"已保存户 {household.code} {saved.year}年的“{industry.name}”。")
+                return redirect(
+                    f"{reverse('industry:industry-detail', args=[industry.pk])}?year={saved.year}"
+                )
+    return render(
+        request,
+        "industry/household_industry_form.html",
+        {"form": form, "industry": industry, "record": record},
+    )
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("industry/", industry_list_view, name="industry-list"),
     path("industry/new/", industry_form_view, name="industry-create"),
     path("industry/uncovered/", uncovered_view, name="industry-uncovered"),
     path("industry/<int:pk>/", industry_detail_view, name="industry-detail"),
     path("industry/<int:pk>/edit/", industry_form_view, name="industry-edit"),
+    path("industry/<int:pk>/households/new/", household_industry_form_view, name="household-industry-create"),
+    path(
+        "industry/<int:pk>/households/<int:record_pk>/",
+        household_industry_form_view,
+        name="household-industry-edit",
+    ),
 ]

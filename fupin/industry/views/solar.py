@@ -85,6 +85,7 @@ def station_list_view(request: HttpRequest) -> HttpResponse:
             "capacity_kw": sum(s.capacity_kw for s in stations),
             "income_yuan": fen_to_yuan(sum(fen for _, fen, _ in rows)),
             "paid": payout_totals(scope, year),
+            "may_manage": scope.can_manage,
         },
     )
 
@@ -92,14 +93,19 @@ def station_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    station = station_get(staff_scope(request), pk)
+    scope = staff_scope(request)
+    station = station_get(scope, pk)
     if station is None:
         raise Http404
     incomes = station_incomes(station)
     return render(
         request,
         "industry/solar_station_detail.html",
-        {"station": station, "incomes": [(i, fen_to_yuan(i.income_fen)) for i in incomes]},
+        {
+            "station": station,
+            "incomes": [(i, fen_to_yuan(i.income_fen)) for i in incomes],
+            "may_manage": scope.can_manage,
+        },
     )
 
 

@@ -20,21 +20,24 @@ from fupin.industry.models import (
     LinkType,
 )
 from fupin.industry.money import fen_to_yuan
-from fupin.industry.services.entities import entities_upsert, link_incomes_upsert, links_upsert
+from fupin.industry.services.entities import (
+    entities_upsert,
+    entity_problems,
+    link_dates_problem,
+    link_income_problems,
+    link_incomes_upsert,
+    link_problems,
+    links_upsert,
+)
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.ledgers.definitions.solar import yuan
-from fupin.registry.models import Household, PovertyStatus
+from fupin.registry.models import Household
 
 KIND_LABELS = {str(label): value for value, label in EntityKind.choices}
 KIND_NAMES = {value: label for label, value in KIND_LABELS.items()}
 TYPE_LABELS = {str(label): value for value, label in LinkType.choices}
 TYPE_NAMES = {value: label for label, value in TYPE_LABELS.items()}
-LINKABLE = (PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED, PovertyStatus.NON_POOR)
-
-
-def _in_scope(context: ImportContext, code: str) -> bool:
-    return context.scope.can_manage and context.scope.covers_code(code)
 
 
 class BusinessEntitiesLedger(Ledger):
@@ -69,10 +72,8 @@ class BusinessEntitiesLedger(Ledger):
         for row in rows:
             area = areas.get(row.values["area_code"])
             industry = industries.get(row.values["industry_code"]) if row.values["industry_code"] else None
-            if area is None:
-                errors.add(row.number, "area_code", row.values["area_code"], "区划代码不存在")
-            elif not _in_scope(context, area.code):
-                errors.add(row.number, "area_code", area.code, "不在您的管辖范围内")
+            for name, message in entity_problems(context.scope, area).items():
+                errors.add(row.number, name, row.values["area_code"], message)
             if row.values["industry_code"] and industry is None:
                 errors.add(row.number, "industry_code", row.values["industry_code"], "产业编码不存在")
             row.refs = {"area": area, "industry": industry}
@@ -134,8 +135,9 @@ class BenefitLinksLedger(Ledger):
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
         ends, signed = row.values["ends_on"], row.values["signed_on"]
-        if ends is not None and ends <= signed:
-            errors.add(row.number, "ends_on", ends.isoformat(), "协议到期日期须晚于签订日期")
+        problem = link_dates_problem(signed, ends)
+        if problem is not None:
+            errors.add(row.number, "ends_on", ends.isoformat() if ends else "", problem)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         entities = fetch_by_key(BusinessEntity, "code", sorted({r.values["entity_code"] for r in rows}))
@@ -143,24 +145,10 @@ class BenefitLinksLedger(Ledger):
         for row in rows:
             entity = entities.get(row.values["entity_code"])
             household = households.get(row.values["household_code"])
-            if entity is None:
-                errors.add(row.number, "entity_code", row.values["entity_code"], "主体编码不存在")
-            elif row.values["signed_on"] < entity.established_on:
-                errors.add(
-                    row.number,
-                    "signed_on",
-                    row.values["signed_on"].isoformat(),
-                    f"早于该主体的成立日期{entity.established_on:%Y-%m-%d}",
-                )
-            if household is None:
-                errors.add(row.number, "household_code", row.values["household_code"], "户编号不存在")
-            elif not _in_scope(context, household.area_code):
-                errors.add(row.number, "household_code", household.code, "不在您的管辖范围内")
-            elif household.poverty_status not in LINKABLE:
-                label = PovertyStatus(household.poverty_status).label
-                errors.add(
-                    row.number, "household_code", household.code, f"该户脱贫属性为“{label}”，不能建立利益联结"
-                )
+            for name, message in link_problems(
+                context.scope, entity, household, row.values["signed_on"]
+            ).items():
+                errors.add(row.number, name, str(row.values[name]), message)
             row.refs = {"entity": entity, "household": household}
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
@@ -225,11 +213,8 @@ class LinkIncomesLedger(Ledger):
                     row.number, "household_code", row.values["household_code"], "该户与该主体没有利益联结"
                 )
                 continue
-            if not _in_scope(context, link.area_code):
-                errors.add(row.number, "household_code", row.values["household_code"], "不在您的管辖范围内")
-            year = row.values["year"]
-            if year < link.signed_on.year or (link.ends_on is not None and year > link.ends_on.year):
-                errors.add(row.number, "year", str(year), "不在利益联结协议的有效期内")
+            for name, message in link_income_problems(context.scope, link, row.values["year"]).items():
+                errors.add(row.number, name, str(row.values[name]), message)
             row.refs = {"link": link}
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:

@@ -18,8 +18,8 @@ from fupin.industry.models import LoanRepayment, MicroLoan
 from fupin.industry.money import fen_to_yuan
 from fupin.industry.services.finance import (
     add_months,
+    household_loan_problems,
     loan_problems,
-    loan_state,
     loans_upsert,
     repayment_problems,
     repayments_upsert,
@@ -37,6 +37,7 @@ LOAN_COLUMNS = {
     "purpose": "purpose",
     "household": "household_code",
     "borrower_name": "borrower_id_number",
+    "start_date": "start_date",
 }
 
 
@@ -92,6 +93,7 @@ class MicroloansLedger(Ledger):
         stored = list(
             MicroLoan.objects.filter(household__in=list(households.values())).exclude(code__in=codes)
         )
+        existing = fetch_by_key(MicroLoan, "code", sorted(codes))
         by_household: dict[int, list[ParsedRow]] = defaultdict(list)
         for row in rows:
             values = row.values
@@ -105,22 +107,16 @@ class MicroloansLedger(Ledger):
             for name, message in loan_problems({}, household, None).items():
                 errors.add(row.number, LOAN_COLUMNS[name], household.code, message)
             borrower = members.get(values["borrower_id_number"])
-            if borrower is None or borrower.household_id != household.pk:
-                errors.add(
-                    row.number, "borrower_id_number", values["borrower_id_number"], "借款人不是该户成员"
-                )
-            for other in stored:
-                if (
-                    other.household_id == household.pk
-                    and other.start_date <= values["start_date"]
-                    and loan_state(other, values["start_date"]).outstanding_fen > 0
-                ):
-                    errors.add(
-                        row.number,
-                        "start_date",
-                        values["start_date"].isoformat(),
-                        f"该户贷款 {other.code} 尚未还清，不能再贷",
-                    )
+            for name, message in household_loan_problems(
+                household=household,
+                borrower=borrower,
+                start_date=values["start_date"],
+                term_months=values["term_months"],
+                loan=existing.get(values["code"]),
+                others=stored,
+            ).items():
+                column = LOAN_COLUMNS[name]
+                errors.add(row.number, column, str(values.get(column) or ""), message)
             by_household[household.pk].append(row)
             row.refs = {"household": household, "borrower": borrower}
         for group in by_household.values():

@@ -8,22 +8,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
-
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
 from fupin.industry.models import FeaturedIndustry, HouseholdIndustry, ScaleUnit
 from fupin.industry.selectors.industries import industry_list
-from fupin.industry.services.industries import featured_industries_upsert, household_industries_upsert
+from fupin.industry.services.industries import (
+    featured_industries_upsert,
+    household_industries_upsert,
+    household_industry_problems,
+    industry_year_problem,
+)
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
-from fupin.registry.models import Household, PovertyStatus
+from fupin.registry.models import Household
 
 UNIT_LABELS = {str(label): value for value, label in ScaleUnit.choices}
 UNIT_NAMES = {value: label for label, value in UNIT_LABELS.items()}
-# Households the registry has not (or no longer) registered have no industry record of their own.
-NOT_RECORDED = (PovertyStatus.CANCELLED, PovertyStatus.NEW)
 
 
 def _yes(value: bool) -> str:
@@ -142,8 +143,9 @@ class HouseholdIndustriesLedger(Ledger):
     example = {"户编号": "H0001", "产业编码": "CY01", "年度": "2019", "规模": "120"}
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
-        if row.values["year"] > timezone.localdate().year:
-            errors.add(row.number, "year", str(row.values["year"]), "年度不能晚于今年")
+        problem = industry_year_problem(row.values["year"])
+        if problem is not None:
+            errors.add(row.number, "year", str(row.values["year"]), problem)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         households = fetch_by_key(
@@ -159,19 +161,12 @@ class HouseholdIndustriesLedger(Ledger):
         for row in rows:
             household = households.get(row.values["household_code"])
             industry = industries.get(row.values["industry_code"])
-            if household is None:
-                errors.add(row.number, "household_code", row.values["household_code"], "户编号不存在")
-            elif not context.scope.covers_code(household.area_code):
-                errors.add(row.number, "household_code", household.code, "不在您的管辖范围内")
-            elif household.poverty_status in NOT_RECORDED:
-                label = PovertyStatus(household.poverty_status).label
-                errors.add(
-                    row.number, "household_code", household.code, f"该户脱贫属性为“{label}”，不能登记产业"
-                )
-            if industry is None:
-                errors.add(row.number, "industry_code", row.values["industry_code"], "产业编码不存在")
-            elif household is not None and household.area_code[:6] != industry.county.code[:6]:
-                errors.add(row.number, "industry_code", industry.code, "不是该户所在县的特色产业")
+            problems = household_industry_problems(context.scope, household, industry, None)
+            for name, message in problems.items():
+                shown = household.code if name == "household_code" and household is not None else None
+                if name == "industry_code" and industry is not None:
+                    shown = industry.code
+                errors.add(row.number, name, shown or row.values[name], message)
             row.refs = {"household": household, "industry": industry}
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:

@@ -14,13 +14,28 @@ from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
 from fupin.industry.models import FeaturedIndustry, InsuranceClaim, InsurancePolicy
 from fupin.industry.money import fen_to_yuan, yuan_text
-from fupin.industry.services.insurance import claims_upsert, paid_elsewhere, policies_upsert
+from fupin.industry.services.insurance import (
+    claim_amount_problems,
+    claim_policy_problems,
+    claims_total_problem,
+    claims_upsert,
+    paid_elsewhere,
+    policies_upsert,
+    policy_household_problems,
+    policy_problems,
+)
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.ledgers.definitions.solar import yuan
-from fupin.registry.models import Household, PovertyStatus
+from fupin.registry.models import Household
 
-INSURABLE = (PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED, PovertyStatus.NON_POOR)
+# Service field → ledger column.
+POLICY_COLUMNS = {
+    "sum_insured_fen": "sum_insured",
+    "premium_fen": "premium",
+    "premium_subsidy_fen": "premium_subsidy",
+    "ends_on": "ends_on",
+}
 
 
 class InsurancePoliciesLedger(Ledger):
@@ -53,16 +68,18 @@ class InsurancePoliciesLedger(Ledger):
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
         values = row.values
-        if values["sum_insured"] == 0:
-            errors.add(row.number, "sum_insured", "0", "保险金额须大于0")
-        if values["premium"] == 0:
-            errors.add(row.number, "premium", "0", "保费须大于0")
-        elif values["premium_subsidy"] > values["premium"]:
-            errors.add(
-                row.number, "premium_subsidy", yuan_text(values["premium_subsidy"]), "财政补贴不能超过保费"
-            )
-        if values["ends_on"] <= values["starts_on"]:
-            errors.add(row.number, "ends_on", values["ends_on"].isoformat(), "保险止期须晚于起期")
+        problems = policy_problems(
+            sum_insured_fen=values["sum_insured"],
+            premium_fen=values["premium"],
+            premium_subsidy_fen=values["premium_subsidy"],
+            starts_on=values["starts_on"],
+            ends_on=values["ends_on"],
+        )
+        for name, message in problems.items():
+            column = POLICY_COLUMNS[name]
+            value = values[column]
+            shown = value.isoformat() if column == "ends_on" else yuan_text(value)
+            errors.add(row.number, column, shown, message)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         households = fetch_by_key(Household, "code", sorted({r.values["household_code"] for r in rows}))
@@ -70,15 +87,8 @@ class InsurancePoliciesLedger(Ledger):
         for row in rows:
             household = households.get(row.values["household_code"])
             industry = industries.get(row.values["industry_code"])
-            if household is None:
-                errors.add(row.number, "household_code", row.values["household_code"], "户编号不存在")
-            elif not (context.scope.can_manage and context.scope.covers_code(household.area_code)):
-                errors.add(row.number, "household_code", household.code, "不在您的管辖范围内")
-            elif household.poverty_status not in INSURABLE:
-                label = PovertyStatus(household.poverty_status).label
-                errors.add(row.number, "household_code", household.code, f"该户脱贫属性为“{label}”，不能参保")
-            if industry is None:
-                errors.add(row.number, "industry_code", row.values["industry_code"], "产业编码不存在")
+            for name, message in policy_household_problems(context.scope, household, industry).items():
+                errors.add(row.number, name, row.values[name], message)
             row.refs = {"household": household, "industry": industry}
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
@@ -139,10 +149,12 @@ class InsuranceClaimsLedger(Ledger):
     }
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
-        if row.values["paid"] == 0:
-            errors.add(row.number, "paid", "0", "赔付金额须大于0")
-        if row.values["paid_on"] < row.values["occurred_on"]:
-            errors.add(row.number, "paid_on", row.values["paid_on"].isoformat(), "赔付日期不能早于出险日期")
+        values = row.values
+        for name, message in claim_amount_problems(
+            values["occurred_on"], values["paid_on"], values["paid"]
+        ).items():
+            shown = yuan_text(values["paid"]) if name == "paid" else values[name].isoformat()
+            errors.add(row.number, name, shown, message)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         policies = fetch_by_key(InsurancePolicy, "code", sorted({r.values["policy_code"] for r in rows}))
@@ -152,16 +164,12 @@ class InsuranceClaimsLedger(Ledger):
             if policy is None:
                 errors.add(row.number, "policy_code", row.values["policy_code"], "保单号不存在")
                 continue
-            if not (context.scope.can_manage and context.scope.covers_code(policy.area_code)):
-                errors.add(row.number, "policy_code", policy.code, "不在您的管辖范围内")
+            problems = claim_policy_problems(context.scope, policy, row.values["occurred_on"])
+            if "policy_code" in problems:
+                errors.add(row.number, "policy_code", policy.code, problems["policy_code"])
                 continue
-            if not policy.starts_on <= row.values["occurred_on"] <= policy.ends_on:
-                errors.add(
-                    row.number,
-                    "occurred_on",
-                    row.values["occurred_on"].isoformat(),
-                    f"不在保险期间（{policy.starts_on:%Y-%m-%d}至{policy.ends_on:%Y-%m-%d}）内",
-                )
+            for name, message in problems.items():
+                errors.add(row.number, name, row.values[name].isoformat(), message)
             row.refs = {"policy": policy}
             by_policy[policy.code].append(row)
         for code, group in by_policy.items():
@@ -169,14 +177,10 @@ class InsuranceClaimsLedger(Ledger):
             total = paid_elsewhere(policy, {r.values["occurred_on"] for r in group}) + sum(
                 r.values["paid"] for r in group
             )
-            if total > policy.sum_insured_fen:
+            problem = claims_total_problem(policy, total)
+            if problem is not None:
                 last = group[-1]
-                errors.add(
-                    last.number,
-                    "paid",
-                    yuan_text(last.values["paid"]),
-                    f"累计赔付{yuan_text(total)}元超过保险金额{yuan_text(policy.sum_insured_fen)}元",
-                )
+                errors.add(last.number, "paid", yuan_text(last.values["paid"]), problem)
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
         return claims_upsert(

@@ -8,13 +8,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from fupin.areas.models import Area, AreaLevel
+from fupin.areas.models import Area
 from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
-from fupin.industry.models import MUTUAL_AID_MAX_MONTHS, MutualAidAssociation, MutualAidLoan
+from fupin.industry.models import MutualAidAssociation, MutualAidLoan
 from fupin.industry.money import fen_to_yuan, yuan_text
-from fupin.industry.services.finance import add_months
-from fupin.industry.services.mutual_aid import associations_upsert, lent_out, mutual_aid_loans_upsert
+from fupin.industry.services.mutual_aid import (
+    ProposedLoan,
+    association_problems,
+    associations_upsert,
+    fund_overrun,
+    loan_party_problems,
+    loan_terms_problems,
+    mutual_aid_loans_upsert,
+)
 from fupin.ledgers import values as v
 from fupin.ledgers.base import Column, ImportContext, Ledger, ParsedRow, RowErrors
 from fupin.ledgers.definitions.solar import yuan
@@ -49,12 +56,8 @@ class MutualAidAssociationsLedger(Ledger):
         villages = fetch_by_key(Area, "code", sorted({r.values["village_code"] for r in rows}))
         for row in rows:
             village = villages.get(row.values["village_code"])
-            if row.values["fund"] == 0:
-                errors.add(row.number, "fund", "0", "资金总额须大于0")
-            if village is None or village.level != AreaLevel.VILLAGE:
-                errors.add(row.number, "village_code", row.values["village_code"], "须是已有的村级区划代码")
-            elif not _in_scope(context, village.code):
-                errors.add(row.number, "village_code", village.code, "不在您的管辖范围内")
+            for name, message in association_problems(context.scope, village, row.values["fund"]).items():
+                errors.add(row.number, name, str(row.values[name]), message)
             row.refs = {"village": village}
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
@@ -109,14 +112,12 @@ class MutualAidLoansLedger(Ledger):
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
         values = row.values
-        if values["amount"] == 0:
-            errors.add(row.number, "amount", "0", "借款金额须大于0")
-        if values["due_on"] <= values["lent_on"]:
-            errors.add(row.number, "due_on", values["due_on"].isoformat(), "约定还款日期须晚于借款日期")
-        elif values["due_on"] > add_months(values["lent_on"], MUTUAL_AID_MAX_MONTHS):
-            errors.add(row.number, "due_on", values["due_on"].isoformat(), "互助资金借款期限不超过12个月")
-        if values["repaid_on"] is not None and values["repaid_on"] < values["lent_on"]:
-            errors.add(row.number, "repaid_on", values["repaid_on"].isoformat(), "还清日期不能早于借款日期")
+        problems = loan_terms_problems(
+            values["amount"], values["lent_on"], values["due_on"], values["repaid_on"]
+        )
+        for name, message in problems.items():
+            shown = yuan_text(values[name]) if name == "amount" else values[name].isoformat()
+            errors.add(row.number, name, shown, message)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         associations = fetch_by_key(
@@ -127,14 +128,8 @@ class MutualAidLoansLedger(Ledger):
         for row in rows:
             association = associations.get(row.values["association_code"])
             household = households.get(row.values["household_code"])
-            if association is None:
-                errors.add(row.number, "association_code", row.values["association_code"], "协会编码不存在")
-            elif not _in_scope(context, association.area_code):
-                errors.add(row.number, "association_code", association.code, "不在您的管辖范围内")
-            if household is None:
-                errors.add(row.number, "household_code", row.values["household_code"], "户编号不存在")
-            elif association is not None and household.area_code != association.area_code:
-                errors.add(row.number, "household_code", household.code, "不是该协会所在村的户")
+            for name, message in loan_party_problems(context.scope, association, household).items():
+                errors.add(row.number, name, row.values[name], message)
             row.refs = {"association": association, "household": household}
         # On the day of each loan of the file, and of each stored loan made later (a new loan may
         # crowd out one already made), what the association has out stays within its fund.
@@ -143,30 +138,13 @@ class MutualAidLoansLedger(Ledger):
             mine = sorted(
                 (r for r in good if r.refs["association"] is association), key=lambda r: r.values["lent_on"]
             )
-            first = mine[0].values["lent_on"]
-            later = MutualAidLoan.objects.filter(association=association, lent_on__gte=first).exclude(
-                code__in=codes
-            )
-            days = sorted({r.values["lent_on"] for r in mine} | set(later.values_list("lent_on", flat=True)))
-            for day in days:
-                active = [
-                    r
-                    for r in mine
-                    if r.values["lent_on"] <= day
-                    and (r.values["repaid_on"] is None or r.values["repaid_on"] > day)
-                ]
-                if not active:
-                    continue
-                total = lent_out(association, day, codes) + sum(r.values["amount"] for r in active)
-                if total > association.fund_fen:
-                    culprit = active[-1]
-                    errors.add(
-                        culprit.number,
-                        "amount",
-                        yuan_text(culprit.values["amount"]),
-                        f"{day:%Y-%m-%d}协会在借合计{yuan_text(total)}元，超过资金总额{yuan_text(association.fund_fen)}元",
-                    )
-                    break
+            proposed = [
+                ProposedLoan(r.values["amount"], r.values["lent_on"], r.values["repaid_on"]) for r in mine
+            ]
+            overrun = fund_overrun(association, proposed, codes)
+            if overrun is not None:
+                culprit = mine[overrun[0]]
+                errors.add(culprit.number, "amount", yuan_text(culprit.values["amount"]), overrun[1])
 
     def write(self, rows: list[ParsedRow], context: ImportContext) -> UpsertResult:
         return mutual_aid_loans_upsert(

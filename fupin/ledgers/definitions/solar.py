@@ -11,15 +11,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
-from fupin.areas.models import Area, AreaLevel
+from fupin.areas.models import Area
 from fupin.core.bulk import UpsertResult, fetch_by_key
 from fupin.core.scope import Scope
 from fupin.industry.models import SolarIncome, SolarStation
 from fupin.industry.money import fen_to_yuan, yuan_to_fen
 from fupin.industry.selectors.solar import station_list
 from fupin.industry.services.solar import (
+    income_month_problem,
+    owner_village_problem,
     solar_incomes_upsert,
     solar_ownerships_upsert,
     solar_stations_upsert,
@@ -107,12 +107,9 @@ class SolarStationsLedger(Ledger):
             area, village = areas.get(values["area_code"]), areas.get(values["village_code"])
             if area is None:
                 errors.add(row.number, "area_code", values["area_code"], "区划代码不存在")
-            if village is None:
-                errors.add(row.number, "village_code", values["village_code"], "区划代码不存在")
-            elif village.level != AreaLevel.VILLAGE:
-                errors.add(row.number, "village_code", values["village_code"], "所属村须是村级区划")
-            elif not context.scope.covers_code(village.code):
-                errors.add(row.number, "village_code", values["village_code"], "不在您的管辖范围内")
+            problem = owner_village_problem(context.scope, village)
+            if problem is not None:
+                errors.add(row.number, "village_code", values["village_code"], problem)
             earlier = first.setdefault(values["code"], row)
             for name in STATION_FIELDS:
                 if earlier is not row and earlier.values[name] != values[name]:
@@ -183,8 +180,9 @@ class SolarIncomeLedger(Ledger):
     }
 
     def check_row(self, row: ParsedRow, errors: RowErrors, context: ImportContext) -> None:
-        if row.values["month"] > timezone.localdate():
-            errors.add(row.number, "month", row.values["month"].strftime("%Y-%m"), "月份不能晚于本月")
+        problem = income_month_problem(row.values["month"])
+        if problem is not None:
+            errors.add(row.number, "month", row.values["month"].strftime("%Y-%m"), problem)
 
     def resolve(self, rows: list[ParsedRow], errors: RowErrors, context: ImportContext) -> None:
         visible = {
