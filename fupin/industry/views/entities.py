@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas.selectors import area_get
 from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
-from fupin.core.web import int_or_none, paginate, put_refusal_on_form, staff_scope
+from fupin.core.web import paginate, put_refusal_on_form, staff_scope
 from fupin.industry.forms import EntityForm, LinkForm, LinkIncomeForm
 from fupin.industry.models import BenefitLink, BusinessEntity, EntityKind, LinkIncome
 from fupin.industry.money import fen_to_yuan, yuan_to_fen
@@ -31,18 +30,15 @@ from fupin.industry.services.entities import (
     link_income_record,
     link_update,
 )
+from fupin.industry.views.common import refused, year_of
 from fupin.registry.selectors import household_get
-
-
-def _year(request: HttpRequest) -> int:
-    return int_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
 @login_required
 @require_GET
 def entity_list_view(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request)
-    year = _year(request)
+    year = year_of(request)
     kind = request.GET.get("kind", "")
     entities = entity_list(scope, year=year, kind=kind if kind in EntityKind.values else "")
     page, query = paginate(request, entities)
@@ -66,7 +62,7 @@ def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     entity = entity_get(scope, pk)
     if entity is None:
         raise Http404
-    year = _year(request)
+    year = year_of(request)
     page, query = paginate(request, entity_links(scope, entity, year))
     return render(
         request,
@@ -159,13 +155,6 @@ def _entity_and_link(
     return entity, link
 
 
-def _refused(request: HttpRequest, form: LinkForm | LinkIncomeForm, error: ApplicationError) -> None:
-    if isinstance(error, ServicePermissionDenied):
-        raise PermissionDenied(error.message) from error
-    put_refusal_on_form(form, error)
-    messages.error(request, f"未保存：{error.message}")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def link_form_view(request: HttpRequest, pk: int, link_pk: int | None = None) -> HttpResponse:
@@ -212,7 +201,7 @@ def link_form_view(request: HttpRequest, pk: int, link_pk: int | None = None) ->
                         ends_on=data["ends_on"],
                     )
             except ApplicationError as error:
-                _refused(request, form, error)
+                refused(request, form, error)
             else:
                 messages.success(request, f"已保存户 {household.code} 的利益联结。")
                 return redirect("industry:entity-detail", entity.pk)
@@ -225,7 +214,7 @@ def link_income_view(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
     scope = staff_scope(request)
     entity, link = _entity_and_link(request, pk, link_pk)
     assert link is not None
-    year = _year(request)
+    year = year_of(request)
     stored = LinkIncome.objects.filter(link=link, year=year).first()
     initial = (
         {"year": year, "income": fen_to_yuan(stored.income_fen), "version": stored.version}
@@ -246,7 +235,7 @@ def link_income_view(request: HttpRequest, pk: int, link_pk: int) -> HttpRespons
                 expected_version=data["version"],
             )
         except ApplicationError as error:
-            _refused(request, form, error)
+            refused(request, form, error)
         else:
             messages.success(request, f"已保存户 {link.household.code} {data['year']}年的联结收益。")
             return redirect(f"{reverse('industry:entity-detail', args=[entity.pk])}?year={data['year']}")

@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas.models import Area
 from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
 from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
-from fupin.core.web import int_or_none, paginate, put_refusal_on_form, staff_scope
+from fupin.core.web import paginate, put_refusal_on_form, staff_scope
 from fupin.industry.forms import HouseholdIndustryForm, IndustryForm
 from fupin.industry.models import FeaturedIndustry, HouseholdIndustry
 from fupin.industry.selectors.industries import (
@@ -34,18 +33,15 @@ from fupin.industry.services.industries import (
     household_industry_create,
     household_industry_update,
 )
+from fupin.industry.views.common import year_of
 from fupin.registry.selectors import household_get
-
-
-def _year(request: HttpRequest) -> int:
-    return int_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
 @login_required
 @require_GET
 def industry_list_view(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request)
-    year = _year(request)
+    year = year_of(request)
     return render(
         request,
         "industry/industry_list.html",
@@ -65,7 +61,7 @@ def industry_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     industry = industry_get(scope, pk)
     if industry is None:
         raise Http404
-    year = _year(request)
+    year = year_of(request)
     page, query = paginate(request, industry_households(scope, industry, year))
     return render(
         request,
@@ -84,7 +80,7 @@ def industry_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def uncovered_view(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request)
-    year = _year(request)
+    year = year_of(request)
     page, query = paginate(request, uncovered_households(scope, year))
     return render(
         request,
@@ -189,7 +185,7 @@ def household_industry_form_view(request: HttpRequest, pk: int, record_pk: int |
             "version": record.version,
         }
         if record
-        else {"year": _year(request)}
+        else {"year": year_of(request)}
     )
     form = HouseholdIndustryForm(request.POST or None, initial=initial, editing=record is not None)
     if request.method == "POST" and form.is_valid():

@@ -44,11 +44,8 @@ from fupin.industry.services.solar import (
     solar_distribution_update,
     village_incomes,
 )
+from fupin.industry.views.common import year_of
 from fupin.registry.selectors import household_get
-
-
-def _year(request: HttpRequest) -> int:
-    return int_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
 def _saved(
@@ -72,7 +69,7 @@ def _saved(
 @require_GET
 def station_list_view(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request)
-    year = _year(request)
+    year = year_of(request)
     stations = list(station_list(scope))
     totals = station_year_totals(stations, year)
     rows = [(s, *totals.get(s.pk, (0, 0))) for s in stations]
@@ -113,7 +110,7 @@ def station_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def distribution_list_view(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request)
-    year = _year(request)
+    year = year_of(request)
     status = request.GET.get("status", "")
     plans = distribution_list(scope, year=year, status=status if status in DistributionStatus.values else "")
     page, query = paginate(request, plans)
@@ -317,7 +314,7 @@ def beneficiary_remove_view(request: HttpRequest, pk: int, beneficiary_pk: int) 
 @require_GET
 def publicity_view(request: HttpRequest) -> HttpResponse:
     scope = staff_scope(request)
-    year = _year(request)
+    year = year_of(request)
     code = request.GET.get("village", "").strip()
     village = area_get(scope, code) if code else None
     rows = publicity_rows(scope, year, village.code if village else "")

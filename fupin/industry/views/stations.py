@@ -17,20 +17,13 @@ from fupin.areas.models import Area
 from fupin.areas.selectors import area_get
 from fupin.core.audit import Actor
 from fupin.core.exceptions import ApplicationError
-from fupin.core.exceptions import PermissionDenied as ServicePermissionDenied
-from fupin.core.web import put_refusal_on_form, staff_scope
+from fupin.core.web import staff_scope
 from fupin.industry.forms import IncomeForm, StationForm
 from fupin.industry.models import SolarIncome
 from fupin.industry.money import fen_to_yuan, yuan_to_fen
 from fupin.industry.selectors.solar import station_get
 from fupin.industry.services.solar import solar_income_record, solar_station_create, solar_station_update
-
-
-def _refused(request: HttpRequest, form: StationForm | IncomeForm, error: ApplicationError) -> None:
-    if isinstance(error, ServicePermissionDenied):
-        raise PermissionDenied(error.message) from error
-    put_refusal_on_form(form, error)
-    messages.error(request, f"未保存：{error.message}")
+from fupin.industry.views.common import refused
 
 
 @login_required
@@ -83,7 +76,7 @@ def station_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
                         actor=actor, scope=scope, station=station, expected_version=data["version"], **fields
                     )
             except ApplicationError as error:
-                _refused(request, form, error)
+                refused(request, form, error)
             else:
                 messages.success(request, f"已保存光伏电站“{saved.name}”。")
                 return redirect("industry:solar-station-detail", saved.pk)
@@ -129,7 +122,7 @@ def income_form_view(request: HttpRequest, pk: int, income_pk: int | None = None
                 expected_version=data["version"],
             )
         except ApplicationError as error:
-            _refused(request, form, error)
+            refused(request, form, error)
         else:
             messages.success(request, f"已保存 {data['month']:%Y-%m} 的发电收入。")
             return redirect("industry:solar-station-detail", station.pk)
