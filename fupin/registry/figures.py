@@ -51,6 +51,42 @@ def statuses_as_of(area_code: str, as_of: dt.date) -> StatusesAsOf:
     return StatusesAsOf({pk: status for pk, status in statuses if status in COUNTED_STATUSES})
 
 
+@dataclass(frozen=True)
+class CountyStatuses:
+    """Every counted household of a county with its status on the as-of date and its area code, read
+    once so that figures of all the county's areas can be built from it."""
+
+    status_by_household: dict[int, str]
+    area_by_household: dict[int, str]
+
+    def for_area(self, area_code: str) -> StatusesAsOf:
+        """The StatusesAsOf that statuses_as_of(area_code, as_of) would return."""
+        prefix = areacode.prefix_of(area_code)
+        return StatusesAsOf(
+            {
+                pk: status
+                for pk, status in self.status_by_household.items()
+                if self.area_by_household[pk].startswith(prefix)
+            }
+        )
+
+
+def county_statuses(county_code: str, as_of: dt.date) -> CountyStatuses:
+    rows = (
+        households_in_area(county_code)
+        .filter(registered_by(as_of))
+        .annotate(status_on=status_on(as_of))
+        .values_list("pk", "status_on", "area_code")
+    )
+    status_by_household: dict[int, str] = {}
+    area_by_household: dict[int, str] = {}
+    for pk, status, code in rows.iterator(chunk_size=10000):
+        if status in COUNTED_STATUSES:
+            status_by_household[pk] = status
+            area_by_household[pk] = code
+    return CountyStatuses(status_by_household, area_by_household)
+
+
 def registry_section(area_code: str, as_of: dt.date, statuses: StatusesAsOf | None = None) -> dict[str, int]:
     statuses = statuses or statuses_as_of(area_code, as_of)
     counted = statuses.ids()
