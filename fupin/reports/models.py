@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RollupBuild(models.Model):
-    """One county's figures for one month and as-of date: when they were built, from which point of
-    the change log, and whether a later write has made them stale."""
+    """The figures of a county (or of an area above counties) for one month and as-of date: when they
+    were built, from which point of the change log, and whether a later write has made them stale."""
 
-    county_code = models.CharField(_("县区划代码"), max_length=12)
+    # The area the build is for: a county (its figures and those of every town and village in it), or
+    # an area above counties (its own figures only).
+    root_code = models.CharField(_("汇总区划代码"), max_length=12)
     month = models.CharField(_("月份"), max_length=7)
     as_of = models.DateField(_("截止日期"))
     built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
@@ -25,12 +27,12 @@ class RollupBuild(models.Model):
         verbose_name = _("统计汇总批次")
         verbose_name_plural = _("统计汇总批次")
         constraints = [
-            models.UniqueConstraint(fields=["county_code", "month", "as_of"], name="rollup_build_unique")
+            models.UniqueConstraint(fields=["root_code", "month", "as_of"], name="rollup_build_unique")
         ]
-        indexes = [models.Index(fields=["stale", "county_code"], name="rollup_build_stale_idx")]
+        indexes = [models.Index(fields=["stale", "root_code"], name="rollup_build_stale_idx")]
 
     def __str__(self) -> str:
-        return f"{self.county_code} {self.month} {self.as_of}"
+        return f"{self.root_code} {self.month} {self.as_of}"
 
 
 class FigureRollup(models.Model):
