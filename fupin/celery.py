@@ -24,6 +24,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=30),
     },
     # A cadre who closed the exam page without handing in still gets a score soon after the time runs out.
+    # Writes reach the figures: the change log since the last run marks rollups stale, and they are
+    # built again (docs/scaling.md, "Rollups").
+    "reports-refresh-rollups": {
+        "task": "fupin.reports.refresh_rollups",
+        "schedule": 15.0,
+    },
     "training-close-expired-attempts": {
         "task": "fupin.training.close_expired_attempts",
         "schedule": crontab(minute="*/5"),

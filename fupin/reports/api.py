@@ -11,11 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fupin.core.api import api_scope
-from fupin.reports.figures import figures_area, figures_document
+from fupin.reports.figures import figures_area
+from fupin.reports.selectors import FiguresPending, figures_for
 
 
 class FiguresApi(APIView):
-    """The figures document (docs/figures.md) of an area inside the user's scope."""
+    """The figures document (docs/figures.md) of an area inside the user's scope, from the rollups;
+    202 with Retry-After while they are first being built."""
 
     @extend_schema(
         parameters=[
@@ -33,7 +35,12 @@ class FiguresApi(APIView):
         if not scope.covers_code(area.code):
             raise exceptions.PermissionDenied("该区划不在您的管辖范围内")
         month = request.query_params.get("month", "")
-        return Response(figures_document(area, month, request.query_params.get("as_of")))
+        try:
+            document = figures_for(area, month, request.query_params.get("as_of"))
+        except FiguresPending as pending:
+            # Production: the workers are building this county's rollups; ask again shortly.
+            return Response({"detail": pending.message}, status=202, headers={"Retry-After": "5"})
+        return Response(document)
 
 
 urlpatterns: list[URLPattern] = [path("figures/", FiguresApi.as_view(), name="api-figures")]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fupin.areas.models import Area
@@ -21,7 +23,7 @@ from fupin.fieldwork.figures import fieldwork_section
 from fupin.indicators.figures import indicators_section, projects_section
 from fupin.industry.figures import finance_section, industry_section, solar_section
 from fupin.rectification.figures import rectification_section
-from fupin.registry.figures import registry_section, statuses_as_of
+from fupin.registry.figures import StatusesAsOf, registry_section, statuses_as_of
 from fupin.training.figures import training_section
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -62,25 +64,63 @@ def figures_area(scope: Scope, code: str | None) -> Area:
     return area
 
 
-def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[str, Any]:
-    year, month_number = parse_month(month)
-    as_of_date = parse_as_of(as_of, year, month_number)
-    statuses = statuses_as_of(area.code, as_of_date)
-    return {
-        "area": area.code,
-        "month": f"{year:04d}-{month_number:02d}",
-        "as_of": as_of_date.isoformat(),
-        "registry": registry_section(area.code, as_of_date, statuses),
-        "duty": duty_section(area.code, as_of_date, statuses),
-        "fieldwork": fieldwork_section(area, year, month_number, as_of_date),
-        "rectification": rectification_section(area.code, as_of_date),
-        "training": training_section(
-            area.code, dt.date(year, month_number, 1), last_day_of(year, month_number), as_of_date
+# A section of the document for one area: (area, year, month, as_of, statuses of the area's households).
+RawSection = Callable[[Area, int, int, dt.date, StatusesAsOf], Any]
+
+# The document's sections in order, each computed from the records of one area.
+RAW_SECTIONS: list[tuple[str, RawSection]] = [
+    ("registry", lambda area, year, month, as_of, statuses: registry_section(area.code, as_of, statuses)),
+    ("duty", lambda area, year, month, as_of, statuses: duty_section(area.code, as_of, statuses)),
+    ("fieldwork", lambda area, year, month, as_of, statuses: fieldwork_section(area, year, month, as_of)),
+    ("rectification", lambda area, year, month, as_of, statuses: rectification_section(area.code, as_of)),
+    (
+        "training",
+        lambda area, year, month, as_of, statuses: training_section(
+            area.code, dt.date(year, month, 1), last_day_of(year, month), as_of
         ),
-        "indicators": indicators_section(area, year, month_number),
-        "projects": projects_section(area, year, month_number),
-        "employment": employment_section(area.code, year, month_number, as_of_date),
-        "industry": industry_section(area.code, year, as_of_date, statuses),
-        "finance": finance_section(area.code, year, as_of_date),
-        "solar": solar_section(area.code, year, month_number, as_of_date),
-    }
+    ),
+    ("indicators", lambda area, year, month, as_of, statuses: indicators_section(area, year, month)),
+    ("projects", lambda area, year, month, as_of, statuses: projects_section(area, year, month)),
+    (
+        "employment",
+        lambda area, year, month, as_of, statuses: employment_section(area.code, year, month, as_of),
+    ),
+    (
+        "industry",
+        lambda area, year, month, as_of, statuses: industry_section(area.code, year, as_of, statuses),
+    ),
+    ("finance", lambda area, year, month, as_of, statuses: finance_section(area.code, year, as_of)),
+    ("solar", lambda area, year, month, as_of, statuses: solar_section(area.code, year, month, as_of)),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month a document is for and the date its stocks are read on."""
+
+    year: int
+    month: int
+    as_of: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def period_of(month: str, as_of: str | None = None) -> Period:
+    year, number = parse_month(month)
+    return Period(year, number, parse_as_of(as_of, year, number))
+
+
+def document_head(area_code: str, period: Period) -> dict[str, Any]:
+    return {"area": area_code, "month": period.label, "as_of": period.as_of.isoformat()}
+
+
+def figures_document(area: Area, month: str, as_of: str | None = None) -> dict[str, Any]:
+    """The document computed from the raw records (the definition the rollups are checked against)."""
+    period = period_of(month, as_of)
+    statuses = statuses_as_of(area.code, period.as_of)
+    document = document_head(area.code, period)
+    for name, section in RAW_SECTIONS:
+        document[name] = section(area, period.year, period.month, period.as_of, statuses)
+    return document

@@ -29,8 +29,8 @@ FIGURES: dict[tuple[str, str], str] = {
     ("registry", "relapsed_households"): "返贫户",
     ("registry", "poor_villages"): "贫困村",
     ("duty", "paired_cadres"): "结对帮扶干部",
-    ("duty", "poor_households_paired"): "已结对未脱贫户",
-    ("duty", "poor_households_unpaired"): "未结对未脱贫户",
+    ("duty", "poor_households_paired"): "已结对贫困户",
+    ("duty", "poor_households_unpaired"): "未结对贫困户",
     ("duty", "aid_units"): "包村帮扶单位",
     ("duty", "villages_with_first_secretary"): "有第一书记的村",
     ("duty", "work_team_members"): "驻村工作队员",
@@ -167,6 +167,14 @@ def display_value(key: str, value: Any) -> str:
     as percentages, an empty value as “—”."""
     if value is None:
         return "—"
+    if isinstance(value, dict):
+        # A map (by category, by use…): each entry by its own name; its values read as the map's key
+        # says (a map of fen is a map of amounts), or by their own keys when they are records.
+        parts = [
+            f"{name} {display_value(name if isinstance(inner, dict) else key, inner)}"
+            for name, inner in value.items()
+        ]
+        return "，".join(parts) if parts else "—"
     if is_money_fen(key):
         return f"{Decimal(int(value)) / 100:,.2f} 元"
     if is_ratio(key):

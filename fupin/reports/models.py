@@ -3,6 +3,9 @@ date, built for all areas of a county at once and rebuilt when the change log sh
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +20,10 @@ class RollupBuild(models.Model):
     month = models.CharField(_("月份"), max_length=7)
     as_of = models.DateField(_("截止日期"))
     built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
-    # The highest change-log id that had been read into stale marks when the build began: every
-    # write up to it is in the figures.
-    changes_through = models.BigIntegerField(_("变更记录位置"), default=0)
     stale = models.BooleanField(_("待更新"), default=True)
+    # Counts the stale marks; a build that finds it changed since it began leaves the build stale,
+    # because a write it may not have seen came in while it ran.
+    marks = models.BigIntegerField(_("标记次数"), default=0)
     seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
 
     class Meta:
@@ -42,7 +45,9 @@ class FigureRollup(models.Model):
     area_code = models.CharField(_("区划代码"), max_length=12)
     month = models.CharField(_("月份"), max_length=7)
     as_of = models.DateField(_("截止日期"))
-    document = models.JSONField(_("统计数据"))
+    # The document as JSON text, not jsonb: PostgreSQL's jsonb reorders keys, and the order of a
+    # document's maps (problem categories in the county's order) is part of it.
+    document_json = models.TextField(_("统计数据"))
 
     class Meta:
         verbose_name = _("统计汇总")
@@ -54,16 +59,27 @@ class FigureRollup(models.Model):
     def __str__(self) -> str:
         return f"{self.area_code} {self.month} {self.as_of}"
 
+    @property
+    def document(self) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(self.document_json)
+        return document
+
 
 class RollupCursor(models.Model):
-    """How far the change log has been read into stale marks (one row)."""
+    """How far the change log has been read into stale marks (one row).
+
+    Change-log ids are handed out when a row is inserted, but a transaction commits later: a long
+    import may commit ids below ones already read. So ids that were missing below `seen_through` are
+    kept as gaps [first, last, first noticed] and read again until they appear or grow old (a rolled
+    back transaction never fills its gap)."""
 
     name = models.CharField(max_length=32, unique=True)
-    change_id = models.BigIntegerField(default=0)
+    seen_through = models.BigIntegerField(default=0)
+    gaps = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("变更记录读取位置")
         verbose_name_plural = _("变更记录读取位置")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.change_id}"
+        return f"{self.name}: {self.seen_through}"
