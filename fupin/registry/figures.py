@@ -11,11 +11,14 @@ Registration is by year (识别年度): a household registered after the as-of y
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from fupin.areas.models import Area, AreaLevel
+from fupin.areas.tree import CountyTree
 from fupin.core import areacode
 from fupin.registry.models import Household, Member, PovertyStatus
 from fupin.registry.selectors import registered_by, status_on
@@ -90,15 +93,60 @@ def county_statuses(county_code: str, as_of: dt.date) -> CountyStatuses:
 def registry_section(area_code: str, as_of: dt.date, statuses: StatusesAsOf | None = None) -> dict[str, int]:
     statuses = statuses or statuses_as_of(area_code, as_of)
     counted = statuses.ids()
-    return {
-        "households": len(counted),
-        "people": _members_of(counted),
-        "poor_households": statuses.count(POOR),
-        "exited_households": statuses.count(frozenset({PovertyStatus.OUT})),
-        "relapsed_households": statuses.count(frozenset({PovertyStatus.RELAPSED})),
-        "poor_villages": Area.objects.filter(
+    return _registry_figures(
+        households=len(counted),
+        people=_members_of(counted),
+        by_status=Counter(statuses.status_by_household.values()),
+        poor_villages=Area.objects.filter(
             code__startswith=areacode.prefix_of(area_code), level=AreaLevel.VILLAGE, is_poor_village=True
         ).count(),
+    )
+
+
+def registry_by_area(
+    tree: CountyTree, year: int, month: int, as_of: dt.date, statuses: CountyStatuses
+) -> dict[str, dict[str, Any]]:
+    """registry_section of every area of the county, from the county's statuses and one query of
+    member counts per household (the poor villages are the tree's own areas)."""
+    members = dict(
+        Member.objects.filter(household__area_code__startswith=areacode.prefix_of(tree.county_code))
+        .values_list("household_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    households: Counter[str] = Counter()
+    people: Counter[str] = Counter()
+    by_status: dict[str, Counter[str]] = {code: Counter() for code in tree.codes}
+    for household_id, status in statuses.status_by_household.items():
+        for code in tree.containing(statuses.area_by_household[household_id]):
+            households[code] += 1
+            people[code] += members.get(household_id, 0)
+            by_status[code][status] += 1
+    poor_villages: Counter[str] = Counter()
+    for area in tree.areas:
+        if area.level == AreaLevel.VILLAGE and area.is_poor_village:
+            poor_villages.update(tree.containing(area.code))
+    return {
+        code: _registry_figures(
+            households=households[code],
+            people=people[code],
+            by_status=by_status[code],
+            poor_villages=poor_villages[code],
+        )
+        for code in tree.codes
+    }
+
+
+def _registry_figures(
+    *, households: int, people: int, by_status: Counter[str], poor_villages: int
+) -> dict[str, int]:
+    return {
+        "households": households,
+        "people": people,
+        "poor_households": sum(by_status[status] for status in POOR),
+        "exited_households": by_status[PovertyStatus.OUT],
+        "relapsed_households": by_status[PovertyStatus.RELAPSED],
+        "poor_villages": poor_villages,
     }
 
 

@@ -25,10 +25,11 @@ from django.db.models.functions import Substr
 from fupin.areas.county_settings import QUOTA_RULES
 from fupin.areas.models import Area
 from fupin.areas.selectors import county_setting
+from fupin.areas.tree import CountyTree
 from fupin.core import areacode
 from fupin.core.roles import SUPERUSER, Role
 from fupin.core.scope import Scope
-from fupin.duty.belonging import cadres_of_area
+from fupin.duty.belonging import cadres_by_area, cadres_of_area
 from fupin.duty.models import LeaderTown, Pairing, WorkTeamMember, active_on
 from fupin.fieldwork.models import CheckIn, CheckInKind, Reminder
 from fupin.people.models import Cadre, CadreCategory
@@ -250,9 +251,27 @@ def compliance(
 
 def quota_figures(area: Area, year: int, month: int, as_of: dt.date) -> dict[str, dict[str, int]]:
     """figures.md `fieldwork.quota`: per category with a rule, cadres holding it and those meeting it."""
-    rules = quota_rules(area.code)
+    return _tally_quota(quota_rules(area.code), compliance(area, year, month, as_of))
+
+
+def quota_figures_by_area(
+    tree: CountyTree, year: int, month: int, as_of: dt.date
+) -> dict[str, dict[str, dict[str, int]]]:
+    """quota_figures of every area of the county: the county's cadres are judged once (the cadres of
+    a town or village are among the county's, and a cadre's judgement does not depend on the area),
+    and each area tallies the judged cadres that belong to it."""
+    rules = quota_rules(tree.county_code)
+    judged = {person.cadre_id: person for person in compliance(tree.county, year, month, as_of)}
+    belonging = cadres_by_area(tree, as_of)
+    return {
+        code: _tally_quota(rules, [judged[pk] for pk in belonging[code] if pk in judged])
+        for code in tree.codes
+    }
+
+
+def _tally_quota(rules: Sequence[QuotaRule], judged: Iterable[CadreCompliance]) -> dict[str, dict[str, int]]:
     figures = {rule.category_label: {"cadres": 0, "met": 0} for rule in rules}
-    for person in compliance(area, year, month, as_of):
+    for person in judged:
         for result in person.results:
             entry = figures[result.rule.category_label]
             entry["cadres"] += 1
