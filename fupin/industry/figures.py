@@ -91,6 +91,10 @@ def _frozen_plans(prefix: str, year: int, as_of: dt.date) -> QuerySet[SolarDistr
     )
 
 
+def _allocations(plans: QuerySet[SolarDistribution]) -> QuerySet[SolarAllocation]:
+    return SolarAllocation.objects.filter(distribution__in=plans, amount_fen__gt=0)
+
+
 def solar_section(area_code: str, year: int, month: int, as_of: dt.date) -> dict[str, Any]:
     prefix = areacode.prefix_of(area_code)
     stations = SolarStation.objects.filter(_stations_q(prefix)).distinct()
@@ -101,10 +105,7 @@ def solar_section(area_code: str, year: int, month: int, as_of: dt.date) -> dict
     plan_totals = plans.aggregate(n=Count("pk"), fen=Sum("total_fen"))
     by_use = {
         choice_label(SolarUse, use): int(fen)
-        for use, fen in SolarAllocation.objects.filter(distribution__in=plans, amount_fen__gt=0)
-        .values_list("use")
-        .annotate(fen=Sum("amount_fen"))
-        .order_by("use")
+        for use, fen in _allocations(plans).values_list("use").annotate(fen=Sum("amount_fen")).order_by("use")
     }
     payouts = SolarPayout.objects.filter(distribution__in=plans).aggregate(
         households=Count("household_code", distinct=True), fen=Sum("amount_fen")
@@ -128,7 +129,7 @@ def industry_section(area_code: str, year: int, as_of: dt.date, statuses: Status
     as_of."""
     prefix = areacode.prefix_of(area_code)
     counted = set(statuses.ids())
-    records = HouseholdIndustry.objects.filter(area_code__startswith=prefix, year=year)
+    records = _household_industries(prefix, year)
     with_any: set[int] = set()
     with_mlt: set[int] = set()
     for household_id, mlt in records.values_list("household_id", "industry__medium_long_term").iterator(
@@ -150,7 +151,7 @@ def industry_section(area_code: str, year: int, as_of: dt.date, statuses: Status
         .values_list("industry__name", "industry__scale_unit", "n", "scale")
         .order_by("industry__order", "industry__code")
     }
-    subsidies = HouseholdSubsidy.objects.filter(area_code__startswith=prefix, year=year)
+    subsidies = _subsidies(prefix, year)
     accepted = subsidies.filter(_accepted_q(as_of))
     paid = accepted.filter(_paid_q(as_of))
     money = accepted.aggregate(accepted=Sum("amount_fen"), paid=Sum("amount_fen", filter=_paid_q(as_of)))
@@ -160,7 +161,7 @@ def industry_section(area_code: str, year: int, as_of: dt.date, statuses: Status
         "households_with_mlt_industry": len(with_mlt),
         "households_without_mlt_industry": len(counted) - len(with_mlt),
         "by_industry": by_industry,
-        "subsidies_applied": subsidies.filter(applied_on__lte=as_of).count(),
+        "subsidies_applied": subsidies.filter(_applied_q(as_of)).count(),
         "subsidies_accepted": accepted.count(),
         "subsidies_paid": paid.count(),
         "subsidy_accepted_fen": int(money["accepted"] or 0),
@@ -186,15 +187,15 @@ def finance_section(area_code: str, year: int, as_of: dt.date) -> dict[str, Any]
     as_of, and the interest subsidy (interest paid in the year up to as_of, on or before the
     loan's due date)."""
     prefix = areacode.prefix_of(area_code)
-    loans = MicroLoan.objects.filter(area_code__startswith=prefix, start_date__lte=as_of)
-    issued = loans.filter(start_date__year=year).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
-    owing = with_outstanding(loans, as_of).filter(amount_fen__gt=F("repaid_fen"))
+    loans = _microloans(prefix, as_of)
+    issued = loans.filter(_issued_q(year)).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    owing = _owing(loans, as_of)
     totals = owing.aggregate(
         n=Count("pk"),
         households=Count("household_id", distinct=True),
         fen=Sum(F("amount_fen") - F("repaid_fen")),
-        overdue=Count("pk", filter=Q(due_date__lt=as_of)),
-        overdue_fen=Sum(F("amount_fen") - F("repaid_fen"), filter=Q(due_date__lt=as_of)),
+        overdue=Count("pk", filter=_overdue_q(as_of)),
+        overdue_fen=Sum(F("amount_fen") - F("repaid_fen"), filter=_overdue_q(as_of)),
     )
     subsidy = _subsidised_repayments(prefix, year, as_of)
     return {
@@ -222,17 +223,15 @@ def linkage_figures(area_code: str, year: int, as_of: dt.date, counted: set[int]
     """Business entities registered in the area (new: established in the year by as_of), and the
     counted households with a benefit link active on as_of and what links paid them in the year."""
     prefix = areacode.prefix_of(area_code)
-    entities = BusinessEntity.objects.filter(area_code__startswith=prefix, established_on__lte=as_of)
-    links = BenefitLink.objects.filter(area_code__startswith=prefix).filter(active_on(as_of))
+    entities = _entities(prefix, as_of)
+    links = _links(prefix, as_of)
     linked = {
         h for h in links.values_list("household_id", flat=True).iterator(chunk_size=5000) if h in counted
     }
-    income = LinkIncome.objects.filter(link__area_code__startswith=prefix, year=year).aggregate(
-        fen=Sum("income_fen")
-    )
+    income = _link_incomes(prefix, year).aggregate(fen=Sum("income_fen"))
     return {
         "business_entities": entities.count(),
-        "new_business_entities": entities.filter(established_on__year=year).count(),
+        "new_business_entities": entities.filter(_new_q(year)).count(),
         "entities_with_links": links.values("entity_id").distinct().count(),
         "linked_households": len(linked),
         "link_income_fen": int(income["fen"] or 0),
@@ -243,10 +242,8 @@ def _fund_figures(area_code: str, year: int) -> dict[str, int]:
     """Integrated funds of the year: the sources of the counties inside the area, and what was
     allocated to and spent on projects inside the area."""
     prefix = areacode.prefix_of(area_code)
-    sources = FundSource.objects.filter(county__code__startswith=prefix, year=year).aggregate(
-        fen=Sum("amount_fen")
-    )
-    allocations = FundAllocation.objects.filter(project__area_code__startswith=prefix, project__year=year)
+    sources = _fund_sources(prefix, year).aggregate(fen=Sum("amount_fen"))
+    allocations = _fund_allocations(prefix, year)
     totals = allocations.aggregate(
         projects=Count("project_id", distinct=True), fen=Sum("amount_fen"), spent=Sum("spent_fen")
     )
@@ -262,16 +259,12 @@ def _insurance_figures(area_code: str, year: int, as_of: dt.date) -> dict[str, i
     """Policies in force on as_of and their households; the premium subsidy of policies that began in
     the year by as_of; claims paid in the year by as_of."""
     prefix = areacode.prefix_of(area_code)
-    policies = InsurancePolicy.objects.filter(area_code__startswith=prefix)
-    in_force = policies.filter(starts_on__lte=as_of, ends_on__gte=as_of).aggregate(
+    policies = _policies(prefix)
+    in_force = policies.filter(_in_force_q(as_of)).aggregate(
         n=Count("pk"), households=Count("household_id", distinct=True)
     )
-    subsidy = policies.filter(starts_on__year=year, starts_on__lte=as_of).aggregate(
-        fen=Sum("premium_subsidy_fen")
-    )
-    claims = InsuranceClaim.objects.filter(
-        policy__area_code__startswith=prefix, paid_on__year=year, paid_on__lte=as_of
-    ).aggregate(n=Count("pk"), fen=Sum("paid_fen"))
+    subsidy = policies.filter(_premium_subsidised_q(year, as_of)).aggregate(fen=Sum("premium_subsidy_fen"))
+    claims = _claims(prefix, year, as_of).aggregate(n=Count("pk"), fen=Sum("paid_fen"))
     return {
         "insurance_policies": in_force["n"] or 0,
         "insured_households": in_force["households"] or 0,
@@ -285,15 +278,13 @@ def _mutual_aid_figures(area_code: str, year: int, as_of: dt.date) -> dict[str, 
     """Associations in the area (established by as_of) and their funds; loans made in the year by
     as_of; loans out on as_of (made and not repaid) and how many of those are past due."""
     prefix = areacode.prefix_of(area_code)
-    associations = MutualAidAssociation.objects.filter(
-        area_code__startswith=prefix, established_on__lte=as_of
-    )
+    associations = _associations(prefix, as_of)
     funds = associations.aggregate(n=Count("pk"), fen=Sum("fund_fen"))
-    loans = MutualAidLoan.objects.filter(area_code__startswith=prefix, lent_on__lte=as_of)
-    made = loans.filter(lent_on__year=year).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    loans = _mutual_aid_loans(prefix, as_of)
+    made = loans.filter(_made_q(year)).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
     out = loans.filter(_mutual_aid_out_q(as_of))
     out_totals = out.aggregate(
-        n=Count("pk"), fen=Sum("amount_fen"), overdue=Count("pk", filter=Q(due_on__lt=as_of))
+        n=Count("pk"), fen=Sum("amount_fen"), overdue=Count("pk", filter=_mutual_aid_overdue_q(as_of))
     )
     return {
         "mutual_aid_associations": funds["n"] or 0,
@@ -309,6 +300,97 @@ def _mutual_aid_figures(area_code: str, year: int, as_of: dt.date) -> dict[str, 
 def _mutual_aid_out_q(as_of: dt.date) -> Q:
     """Made and not repaid at the end of as_of."""
     return Q(repaid_on__isnull=True) | Q(repaid_on__gt=as_of)
+
+
+# The records behind each figure, one definition for the per-area sections above and the grouped
+# ones below (which pass the county's prefix).
+
+
+def _household_industries(prefix: str, year: int) -> QuerySet[HouseholdIndustry]:
+    return HouseholdIndustry.objects.filter(area_code__startswith=prefix, year=year)
+
+
+def _subsidies(prefix: str, year: int) -> QuerySet[HouseholdSubsidy]:
+    return HouseholdSubsidy.objects.filter(area_code__startswith=prefix, year=year)
+
+
+def _applied_q(as_of: dt.date) -> Q:
+    return Q(applied_on__lte=as_of)
+
+
+def _microloans(prefix: str, as_of: dt.date) -> QuerySet[MicroLoan]:
+    return MicroLoan.objects.filter(area_code__startswith=prefix, start_date__lte=as_of)
+
+
+def _issued_q(year: int) -> Q:
+    return Q(start_date__year=year)
+
+
+def _owing(loans: QuerySet[MicroLoan], as_of: dt.date) -> QuerySet[MicroLoan]:
+    """The loans with principal still owed at the end of as_of, annotated with repaid_fen."""
+    return with_outstanding(loans, as_of).filter(amount_fen__gt=F("repaid_fen"))
+
+
+def _overdue_q(as_of: dt.date) -> Q:
+    return Q(due_date__lt=as_of)
+
+
+def _entities(prefix: str, as_of: dt.date) -> QuerySet[BusinessEntity]:
+    return BusinessEntity.objects.filter(area_code__startswith=prefix, established_on__lte=as_of)
+
+
+def _new_q(year: int) -> Q:
+    return Q(established_on__year=year)
+
+
+def _links(prefix: str, as_of: dt.date) -> QuerySet[BenefitLink]:
+    return BenefitLink.objects.filter(area_code__startswith=prefix).filter(active_on(as_of))
+
+
+def _link_incomes(prefix: str, year: int) -> QuerySet[LinkIncome]:
+    return LinkIncome.objects.filter(link__area_code__startswith=prefix, year=year)
+
+
+def _fund_sources(prefix: str, year: int) -> QuerySet[FundSource]:
+    return FundSource.objects.filter(county__code__startswith=prefix, year=year)
+
+
+def _fund_allocations(prefix: str, year: int) -> QuerySet[FundAllocation]:
+    return FundAllocation.objects.filter(project__area_code__startswith=prefix, project__year=year)
+
+
+def _policies(prefix: str) -> QuerySet[InsurancePolicy]:
+    return InsurancePolicy.objects.filter(area_code__startswith=prefix)
+
+
+def _in_force_q(as_of: dt.date) -> Q:
+    return Q(starts_on__lte=as_of, ends_on__gte=as_of)
+
+
+def _premium_subsidised_q(year: int, as_of: dt.date) -> Q:
+    return Q(starts_on__year=year, starts_on__lte=as_of)
+
+
+def _claims(prefix: str, year: int, as_of: dt.date) -> QuerySet[InsuranceClaim]:
+    return InsuranceClaim.objects.filter(
+        policy__area_code__startswith=prefix, paid_on__year=year, paid_on__lte=as_of
+    )
+
+
+def _associations(prefix: str, as_of: dt.date) -> QuerySet[MutualAidAssociation]:
+    return MutualAidAssociation.objects.filter(area_code__startswith=prefix, established_on__lte=as_of)
+
+
+def _mutual_aid_loans(prefix: str, as_of: dt.date) -> QuerySet[MutualAidLoan]:
+    return MutualAidLoan.objects.filter(area_code__startswith=prefix, lent_on__lte=as_of)
+
+
+def _made_q(year: int) -> Q:
+    return Q(lent_on__year=year)
+
+
+def _mutual_aid_overdue_q(as_of: dt.date) -> Q:
+    return Q(due_on__lt=as_of)
 
 
 # All areas of a county in one pass: the county's rows read once, grouped by area code in SQL or
@@ -334,7 +416,7 @@ def industry_section_by_area(
     prefix = areacode.prefix_of(tree.county_code)
     containing = containing_of(tree)
     counted = _counted_by_area(tree, statuses)
-    records = HouseholdIndustry.objects.filter(area_code__startswith=prefix, year=year)
+    records = _household_industries(prefix, year)
     with_any: dict[str, set[int]] = {code: set() for code in tree.codes}
     with_mlt: dict[str, set[int]] = {code: set() for code in tree.codes}
     # industry (as the per-area query groups it) → area → households and scale
@@ -359,10 +441,10 @@ def industry_section_by_area(
     featured = _featured_industries(tree.county_code).count()
     accepted, paid = _accepted_q(as_of), _accepted_q(as_of) & _paid_q(as_of)
     subsidy_rows = list(
-        HouseholdSubsidy.objects.filter(area_code__startswith=prefix, year=year)
+        _subsidies(prefix, year)
         .values_list("area_code")
         .annotate(
-            applied=Count("pk", filter=Q(applied_on__lte=as_of)),
+            applied=Count("pk", filter=_applied_q(as_of)),
             accepted=Count("pk", filter=accepted),
             paid=Count("pk", filter=paid),
             accepted_fen=Sum("amount_fen", filter=accepted),
@@ -405,15 +487,15 @@ def linkage_figures_by_area(
     """linkage_figures of every area of the county; `counted` is each area's counted households."""
     prefix = areacode.prefix_of(tree.county_code)
     entity_rows = list(
-        BusinessEntity.objects.filter(area_code__startswith=prefix, established_on__lte=as_of)
+        _entities(prefix, as_of)
         .values_list("area_code")
-        .annotate(n=Count("pk"), new=Count("pk", filter=Q(established_on__year=year)))
+        .annotate(n=Count("pk"), new=Count("pk", filter=_new_q(year)))
         .values_list("area_code", "n", "new")
         .order_by()
     )
     entities = counts_by_area(tree, ((code, n) for code, n, _ in entity_rows))
     new_entities = counts_by_area(tree, ((code, n) for code, _, n in entity_rows))
-    links = BenefitLink.objects.filter(area_code__startswith=prefix).filter(active_on(as_of))
+    links = _links(prefix, as_of)
     link_rows = list(links.values_list("area_code", "entity_id", "household_id").distinct().order_by())
     entities_linked = sets_by_area(tree, ((code, entity) for code, entity, _ in link_rows))
     linked = sets_by_area(tree, ((code, household) for code, _, household in link_rows))
@@ -421,7 +503,7 @@ def linkage_figures_by_area(
         tree,
         (
             (code, _fen(fen))
-            for code, fen in LinkIncome.objects.filter(link__area_code__startswith=prefix, year=year)
+            for code, fen in _link_incomes(prefix, year)
             .values_list("link__area_code")
             .annotate(fen=Sum("income_fen"))
             .values_list("link__area_code", "fen")
@@ -445,9 +527,9 @@ def finance_section_by_area(
 ) -> dict[str, dict[str, Any]]:
     """finance_section of every area of the county (`year` is the year of `month`)."""
     prefix = areacode.prefix_of(tree.county_code)
-    loans = MicroLoan.objects.filter(area_code__startswith=prefix, start_date__lte=as_of)
+    loans = _microloans(prefix, as_of)
     issued_rows = list(
-        loans.filter(start_date__year=year)
+        loans.filter(_issued_q(year))
         .values_list("area_code")
         .annotate(n=Count("pk"), fen=Sum("amount_fen"))
         .values_list("area_code", "n", "fen")
@@ -458,9 +540,9 @@ def finance_section_by_area(
     # Loans still owed, one row each: their outstanding sums are summed here, not in SQL, since they
     # are themselves sums over repayments.
     owing = list(
-        with_outstanding(loans, as_of)  # type: ignore[misc]  # repaid_fen is an annotation
-        .filter(amount_fen__gt=F("repaid_fen"))
-        .values_list("area_code", "household_id", "amount_fen", "repaid_fen", "due_date")
+        _owing(loans, as_of).values_list(  # type: ignore[misc]  # repaid_fen is an annotation
+            "area_code", "household_id", "amount_fen", "repaid_fen", "due_date"
+        )
     )
     outstanding = counts_by_area(tree, ((row[0], 1) for row in owing))
     households = sets_by_area(tree, ((row[0], row[1]) for row in owing))
@@ -506,7 +588,7 @@ def _fund_figures_by_area(tree: CountyTree, year: int) -> dict[str, dict[str, in
         tree,
         (
             (code, _fen(fen))
-            for code, fen in FundSource.objects.filter(county__code__startswith=prefix, year=year)
+            for code, fen in _fund_sources(prefix, year)
             .values_list("county__code")
             .annotate(fen=Sum("amount_fen"))
             .values_list("county__code", "fen")
@@ -514,7 +596,7 @@ def _fund_figures_by_area(tree: CountyTree, year: int) -> dict[str, dict[str, in
         ),
     )
     rows = list(
-        FundAllocation.objects.filter(project__area_code__startswith=prefix, project__year=year)
+        _fund_allocations(prefix, year)
         .values_list("project__area_code", "project_id")
         .annotate(fen=Sum("amount_fen"), spent=Sum("spent_fen"))
         .values_list("project__area_code", "project_id", "fen", "spent")
@@ -536,9 +618,9 @@ def _fund_figures_by_area(tree: CountyTree, year: int) -> dict[str, dict[str, in
 
 def _insurance_figures_by_area(tree: CountyTree, year: int, as_of: dt.date) -> dict[str, dict[str, int]]:
     prefix = areacode.prefix_of(tree.county_code)
-    policies = InsurancePolicy.objects.filter(area_code__startswith=prefix)
+    policies = _policies(prefix)
     in_force = list(
-        policies.filter(starts_on__lte=as_of, ends_on__gte=as_of)
+        policies.filter(_in_force_q(as_of))
         .values_list("area_code", "household_id")
         .annotate(n=Count("pk"))
         .values_list("area_code", "household_id", "n")
@@ -550,7 +632,7 @@ def _insurance_figures_by_area(tree: CountyTree, year: int, as_of: dt.date) -> d
         tree,
         (
             (code, _fen(fen))
-            for code, fen in policies.filter(starts_on__year=year, starts_on__lte=as_of)
+            for code, fen in policies.filter(_premium_subsidised_q(year, as_of))
             .values_list("area_code")
             .annotate(fen=Sum("premium_subsidy_fen"))
             .values_list("area_code", "fen")
@@ -558,9 +640,7 @@ def _insurance_figures_by_area(tree: CountyTree, year: int, as_of: dt.date) -> d
         ),
     )
     claim_rows = list(
-        InsuranceClaim.objects.filter(
-            policy__area_code__startswith=prefix, paid_on__year=year, paid_on__lte=as_of
-        )
+        _claims(prefix, year, as_of)
         .values_list("policy__area_code")
         .annotate(n=Count("pk"), fen=Sum("paid_fen"))
         .values_list("policy__area_code", "n", "fen")
@@ -583,22 +663,22 @@ def _insurance_figures_by_area(tree: CountyTree, year: int, as_of: dt.date) -> d
 def _mutual_aid_figures_by_area(tree: CountyTree, year: int, as_of: dt.date) -> dict[str, dict[str, int]]:
     prefix = areacode.prefix_of(tree.county_code)
     association_rows = list(
-        MutualAidAssociation.objects.filter(area_code__startswith=prefix, established_on__lte=as_of)
+        _associations(prefix, as_of)
         .values_list("area_code")
         .annotate(n=Count("pk"), fen=Sum("fund_fen"))
         .values_list("area_code", "n", "fen")
         .order_by()
     )
-    made, out = Q(lent_on__year=year), _mutual_aid_out_q(as_of)
+    made, out = _made_q(year), _mutual_aid_out_q(as_of)
     loan_rows = list(
-        MutualAidLoan.objects.filter(area_code__startswith=prefix, lent_on__lte=as_of)
+        _mutual_aid_loans(prefix, as_of)
         .values_list("area_code")
         .annotate(
             made=Count("pk", filter=made),
             lent=Sum("amount_fen", filter=made),
             out=Count("pk", filter=out),
             out_fen=Sum("amount_fen", filter=out),
-            overdue=Count("pk", filter=out & Q(due_on__lt=as_of)),
+            overdue=Count("pk", filter=out & _mutual_aid_overdue_q(as_of)),
         )
         .values_list("area_code", "made", "lent", "out", "out_fen", "overdue")
         .order_by()
@@ -655,7 +735,7 @@ def solar_section_by_area(
         tree,
         (
             (code, use, _fen(fen))
-            for code, use, fen in SolarAllocation.objects.filter(distribution__in=plans, amount_fen__gt=0)
+            for code, use, fen in _allocations(plans)
             .values_list("distribution__area_code", "use")
             .annotate(fen=Sum("amount_fen"))
             .values_list("distribution__area_code", "use", "fen")
