@@ -4,14 +4,19 @@ fupin.indicators.computing, and the key projects' investment against the annual 
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from fupin.areas.models import Area
+from fupin.areas.spread import containing_of
+from fupin.areas.tree import CountyTree
 from fupin.core import areacode
 from fupin.indicators.models import Project
-from fupin.indicators.selectors.projects import project_totals
-from fupin.indicators.selectors.report import indicator_report
+from fupin.indicators.selectors.projects import ProjectLine, ProjectTotals, project_totals
+from fupin.indicators.selectors.report import IndicatorReport, indicator_report, indicator_reports_by_area
+from fupin.registry.figures import CountyStatuses
 
 RATIO_PLACES = 4
 
@@ -22,7 +27,18 @@ def number(value: Decimal | None, places: int) -> float | None:
 
 
 def indicators_section(area: Area, year: int, month: int) -> dict[str, Any]:
-    report = indicator_report(area, year, month)
+    return _indicators_of(indicator_report(area, year, month))
+
+
+def indicators_section_by_area(
+    tree: CountyTree, year: int, month: int, as_of: dt.date, statuses: CountyStatuses
+) -> dict[str, dict[str, Any]]:
+    """indicators_section of every area of the county, from the county's values read once."""
+    reports = indicator_reports_by_area(tree, year, month)
+    return {code: _indicators_of(reports[code]) for code in tree.codes}
+
+
+def _indicators_of(report: IndicatorReport) -> dict[str, Any]:
     return {
         row.code: {
             "name": row.name,
@@ -42,7 +58,25 @@ def indicators_section(area: Area, year: int, month: int) -> dict[str, Any]:
 
 def projects_section(area: Area, year: int, month: int) -> dict[str, Any]:
     projects = Project.objects.filter(area_code__startswith=areacode.prefix_of(area.code))
-    totals = project_totals(projects, year, month)
+    return _projects_of(project_totals(projects, year, month))
+
+
+def projects_section_by_area(
+    tree: CountyTree, year: int, month: int, as_of: dt.date, statuses: CountyStatuses
+) -> dict[str, dict[str, Any]]:
+    """projects_section of every area of the county: the county's project lines computed once, each
+    line counted in the areas that hold its project's area code."""
+    projects = Project.objects.filter(area_code__startswith=areacode.prefix_of(tree.county_code))
+    county = project_totals(projects, year, month)
+    containing = containing_of(tree)
+    lines: dict[str, list[ProjectLine]] = {code: [] for code in tree.codes}
+    for line in county.lines:
+        for code in containing(line.project.area_code):
+            lines[code].append(line)
+    return {code: _projects_of(replace(county, lines=lines[code], by_industry={})) for code in tree.codes}
+
+
+def _projects_of(totals: ProjectTotals) -> dict[str, Any]:
     by_industry: dict[str, dict[str, Any]] = {}
     for line in totals.lines:
         label = line.project.get_industry_display()

@@ -9,10 +9,12 @@ document agree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from fupin.areas.models import Area
+from fupin.areas.tree import CountyTree
 from fupin.core import areacode
 from fupin.core.scope import Scope
 from fupin.indicators import computing as c
@@ -121,22 +123,56 @@ def indicator_row(
     )
 
 
-def indicator_report(area: Area, year: int, month: int) -> IndicatorReport:
+Member = tuple[DataSet, Indicator]
+
+
+def report_members(data_sets: list[DataSet]) -> list[Member]:
+    """Each indicator of the data sets once, in report order."""
     # An indicator in two data sets is reported once, with the first data set (by code, one in use
     # before a retired one) that has it.
-    members: dict[int, tuple[DataSet, Indicator]] = {}
-    for data_set in sorted(report_data_sets(area), key=lambda ds: (not ds.active, ds.code)):
+    members: dict[int, Member] = {}
+    for data_set in sorted(data_sets, key=lambda ds: (not ds.active, ds.code)):
         for indicator in data_set.indicators.all():
             members.setdefault(indicator.pk, (data_set, indicator))
-    ordered = sorted(members.values(), key=lambda member: (member[1].order, member[1].code))
+    return sorted(members.values(), key=lambda member: (member[1].order, member[1].code))
+
+
+def indicator_report(area: Area, year: int, month: int) -> IndicatorReport:
+    ordered = report_members(report_data_sets(area))
     indicators = [indicator for _, indicator in ordered]
     actual = _load(indicators, area, [year, year - 1], ValueKind.ACTUAL)
     plans = _load(indicators, area, [year], ValueKind.PLAN)
+    return report_of(
+        area,
+        year,
+        month,
+        ordered,
+        actual,
+        plans,
+        has_values=lambda indicator: _has_values(actual, plans, indicator, year),
+        areas_of_level=lambda level: reporting_areas(area, level),
+    )
+
+
+def report_of(
+    area: Area,
+    year: int,
+    month: int,
+    ordered: list[Member],
+    actual: Loaded,
+    plans: Loaded,
+    *,
+    has_values: Callable[[Indicator], bool],
+    areas_of_level: Callable[[str], dict[str, str]],
+) -> IndicatorReport:
+    """The report of the area from the values loaded for it (or for an area containing it: rows read
+    only the values of the area's reporting areas). `has_values` tells whether an indicator has
+    values of the year inside the area; `areas_of_level` gives the reporting areas of a level."""
     # A retired indicator or data set is no longer expected: it is reported for the years it has
     # values in, and never lists missing periods.
     retired = {i.pk for ds, i in ordered if not (ds.active and i.active)}
-    ordered = [(ds, i) for ds, i in ordered if i.pk not in retired or _has_values(actual, plans, i, year)]
-    areas_of = {level: reporting_areas(area, level) for level in {ds.level for ds, _ in ordered}}
+    ordered = [(ds, i) for ds, i in ordered if i.pk not in retired or has_values(i)]
+    areas_of = {level: areas_of_level(level) for level in {ds.level for ds, _ in ordered}}
     names = {code: name for areas in areas_of.values() for code, name in areas.items()}
     rows = [
         indicator_row(indicator, data_set, areas_of[data_set.level], area, year, month, actual, plans)
@@ -149,6 +185,41 @@ def indicator_report(area: Area, year: int, month: int) -> IndicatorReport:
         for row, (_, indicator) in zip(rows, ordered, strict=True)
     ]
     return IndicatorReport(area=area, year=year, month=month, rows=rows, names=names)
+
+
+def indicator_reports_by_area(tree: CountyTree, year: int, month: int) -> dict[str, IndicatorReport]:
+    """indicator_report of every area of the county, from the county's values read once: each area's
+    rows read the values of its own reporting areas, aggregated by the same rules."""
+    data_sets = list(DataSet.objects.filter(level__in=LEVELS).prefetch_related("indicators"))
+    members_of = {
+        level: report_members([ds for ds in data_sets if ds.level in LEVELS[LEVELS.index(level) :]])
+        for level in LEVELS
+    }
+    indicators = [indicator for _, indicator in members_of[ReportLevel.COUNTY]]
+    actual = _load(indicators, tree.county, [year, year - 1], ValueKind.ACTUAL)
+    plans = _load(indicators, tree.county, [year], ValueKind.PLAN)
+    # indicator id → the area codes with a value of the year, actual or plan
+    valued: dict[int, set[str]] = defaultdict(set)
+    for loaded in (actual, plans):
+        for indicator_id, by_code in loaded.items():
+            valued[indicator_id].update(code for code, by_year in by_code.items() if year in by_year)
+    reports: dict[str, IndicatorReport] = {}
+    for area in tree.areas:
+        prefix = areacode.prefix_of(area.code)
+
+        def has_values(indicator: Indicator, prefix: str = prefix) -> bool:
+            return any(code.startswith(prefix) for code in valued.get(indicator.pk, ()))
+
+        def areas_of_level(level: str, area: Area = area, prefix: str = prefix) -> dict[str, str]:
+            if area.level == level:
+                return {area.code: area.name}
+            return {a.code: a.name for a in tree.areas if a.level == level and a.code.startswith(prefix)}
+
+        members = members_of[ReportLevel(area.level)] if area.level in LEVELS else []
+        reports[area.code] = report_of(
+            area, year, month, members, actual, plans, has_values=has_values, areas_of_level=areas_of_level
+        )
+    return reports
 
 
 def _has_values(actual: Loaded, plans: Loaded, indicator: Indicator, year: int) -> bool:
