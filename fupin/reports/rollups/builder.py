@@ -13,13 +13,33 @@ from typing import Any
 
 from fupin.areas.models import Area, AreaLevel
 from fupin.areas.tree import CountyTree, county_tree
-from fupin.registry.figures import CountyStatuses, county_statuses
+from fupin.duty.figures import duty_by_area
+from fupin.employment.figures import employment_section_by_area
+from fupin.fieldwork.figures import fieldwork_by_area
+from fupin.indicators.figures import indicators_section_by_area, projects_section_by_area
+from fupin.industry.figures import finance_section_by_area, industry_section_by_area, solar_section_by_area
+from fupin.rectification.figures import rectification_by_area
+from fupin.registry.figures import CountyStatuses, county_statuses, registry_by_area
 from fupin.reports.figures import RAW_SECTIONS, Period, document_head, figures_document
+from fupin.training.figures import training_by_area
 
 SectionByArea = Callable[[CountyTree, int, int, dt.date, CountyStatuses], dict[str, dict[str, Any]]]
 
-# Sections whose records are read once per county.
-GROUPED_SECTIONS: dict[str, SectionByArea] = {}
+# Sections whose records are read once per county (all of them today; a new section may start
+# without one and is then computed area by area).
+GROUPED_SECTIONS: dict[str, SectionByArea] = {
+    "registry": registry_by_area,
+    "duty": duty_by_area,
+    "fieldwork": fieldwork_by_area,
+    "rectification": rectification_by_area,
+    "training": training_by_area,
+    "indicators": indicators_section_by_area,
+    "projects": projects_section_by_area,
+    "employment": employment_section_by_area,
+    "industry": industry_section_by_area,
+    "finance": finance_section_by_area,
+    "solar": solar_section_by_area,
+}
 
 
 def build_documents(root: Area, period: Period) -> dict[str, dict[str, Any]]:
