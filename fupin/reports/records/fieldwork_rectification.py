@@ -31,12 +31,25 @@ def _checkins(valid: bool) -> Callable[[Area, int, int, dt.date], QuerySet[Check
                 valid=valid,
             )
             .select_related("cadre", "area", "household")
+            # A county's month is ~40,000 rows: read only the columns shown.
+            .only(*CHECKIN_FIELDS)
             .order_by("date", "time", "code")
         )
 
     return fetch
 
 
+CHECKIN_FIELDS = (
+    "code",
+    "date",
+    "time",
+    "kind",
+    "invalid_reason",
+    "cadre__code",
+    "cadre__name",
+    "area__name",
+    "household__code",
+)
 CHECKIN_COLUMNS = (
     col("打卡编号", "code"),
     col("日期", "date"),

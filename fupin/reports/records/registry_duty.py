@@ -10,13 +10,14 @@ from django.db.models import QuerySet
 
 from fupin.areas.models import Area, AreaLevel
 from fupin.core import areacode
+from fupin.core.models import choice_label
 from fupin.duty.models import FIRST_SECRETARY_ROLES, Pairing, UnitVillage, WorkTeamMember, active_on
 from fupin.people.models import Cadre, Unit
 from fupin.registry.figures import COUNTED_STATUSES, POOR, households_in_area
 from fupin.registry.models import Household, Member, PovertyStatus
 from fupin.registry.selectors import registered_by, status_on
 from fupin.reports.records import common
-from fupin.reports.records.base import Column, RecordSource, col, link_to, masked_id
+from fupin.reports.records.base import Column, Fetch, RecordSource, col, link_to, masked_id
 
 
 def counted_households(
@@ -32,11 +33,22 @@ def counted_households(
     )
 
 
+# The status the figure counted the household by, beside its status now (they differ for a past date).
+COUNTED_HOUSEHOLD_COLUMNS = (
+    *common.HOUSEHOLD_COLUMNS,
+    Column("截至日期的脱贫属性", lambda household: choice_label(PovertyStatus, household.status_on)),
+)
+
+
+def _counted_source(fetch: Fetch) -> RecordSource:
+    return RecordSource(fetch, COUNTED_HOUSEHOLD_COLUMNS, common.HOUSEHOLD_LINK)
+
+
 def _households_of(statuses: frozenset[str]) -> RecordSource:
     def fetch(area: Area, year: int, month: int, as_of: dt.date) -> QuerySet[Household]:
         return common.households(counted_households(area.code, as_of, statuses))
 
-    return common.household_source(fetch)
+    return _counted_source(fetch)
 
 
 def _members(area: Area, year: int, month: int, as_of: dt.date) -> QuerySet[Member]:
@@ -44,6 +56,8 @@ def _members(area: Area, year: int, month: int, as_of: dt.date) -> QuerySet[Memb
     return (
         Member.objects.filter(household_id__in=counted)
         .select_related("household")
+        # A county has ~44,000 members: read only the columns shown.
+        .only("name", "id_number", "relation", "household__code", "household__head_name")
         .order_by("household__area_code", "household__code", "pk")
     )
 
@@ -119,8 +133,8 @@ SOURCES: dict[str, RecordSource] = {
     "registry.relapsed_households": _households_of(frozenset({PovertyStatus.RELAPSED})),
     "registry.poor_villages": RecordSource(_poor_villages, common.VILLAGE_COLUMNS, common.VILLAGE_LINK),
     "duty.paired_cadres": common.cadre_source(_paired_cadres),
-    "duty.poor_households_paired": common.household_source(_poor_paired),
-    "duty.poor_households_unpaired": common.household_source(_poor_unpaired),
+    "duty.poor_households_paired": _counted_source(_poor_paired),
+    "duty.poor_households_unpaired": _counted_source(_poor_unpaired),
     "duty.aid_units": RecordSource(_aid_units, common.UNIT_COLUMNS, common.UNIT_LINK),
     "duty.villages_with_first_secretary": RecordSource(
         _villages_with_first_secretary, common.VILLAGE_COLUMNS, common.VILLAGE_LINK
