@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from fupin.reports.briefing.services import briefing_template_save
 from fupin.reports.briefing.syntax import Slot, TemplateError, format_value, parse
 from fupin.reports.briefing.template import BriefingTemplateText, parse_template
 from fupin.reports.briefing.writers import soffice_path, to_docx, to_html_body, to_markdown, to_pdf
+from fupin.reports.links import records_url
 from fupin.reports.models import BriefingTemplate
 from fupin.reports.tests.test_figures import COUNTY, TOWN_B, ledger_set  # noqa: F401  (a fixture)
 
@@ -284,19 +286,19 @@ def test_the_pdf_is_the_word_file_through_libreoffice(tmp_path: Path) -> None:
     assert "一、调查研究" in squeezed
 
 
+@pytest.mark.urls("fupin.reports.tests.briefing_urls")
 @pytest.mark.usefixtures("problems")
 def test_html_links_every_figure_to_its_records_page() -> None:
     briefing = county_briefing()
     html = to_html_body(briefing)
-    links = re.findall(r'<a class="figure" href="([^"]+)" data-figure="([^"]+)">', html)
+    links = re.findall(r'<a class="figure" href="([^"]+)" data-figure="([^"]+)">([^<]*)</a>', html)
     figures = briefing.figures()
-    from fupin.reports.links import records_url
-
-    expected = [(records_url(COUNTY, MONTH, None, f.path), f.path) for f in figures]
-    if expected and expected[0][0] is None:  # the records page is not on this branch yet
-        assert not links and html.count('class="figure"') == len(figures)
-    else:
-        assert [(u.replace("&amp;", "&"), p) for u, p in links] == expected
+    assert len(links) == len(figures) >= 15
+    for (href, path, text), figure in zip(links, figures, strict=True):
+        assert href.replace("&amp;", "&") == records_url(COUNTY, MONTH, None, figure.path)
+        assert (path, text) == (figure.path, figure.text)
+    assert "/reports/records/?area=610727000000&amp;month=2019-11&amp;figure=rectification.found" in html
+    assert "figure=rectification.by_category.%E5%8C%BB%E7%96%97%E4%BF%9D%E9%9A%9C" in html  # 医疗保障
 
 
 # --- the command -----------------------------------------------------------------------------------
@@ -308,6 +310,10 @@ def test_the_command_writes_markdown_and_word(tmp_path: Path, monkeypatch: pytes
     call_command("briefing", area=COUNTY, month=MONTH, form="md", stdout=out)
     assert out.getvalue().startswith("# 略阳县脱贫攻坚工作简报（2019年11月）")
     assert "检视问题4条" in out.getvalue()
+    out = StringIO()
+    call_command("briefing", area=COUNTY, month=MONTH, form="html", stdout=out)
+    assert out.getvalue().startswith("<!doctype html>")
+    assert "<h2>二、问题检视</h2>" in out.getvalue()
     monkeypatch.chdir(tmp_path)
     out = StringIO()
     call_command("briefing", "--area", COUNTY, "--month", MONTH, "--format", "docx", stdout=out)
@@ -388,3 +394,30 @@ def test_the_template_page_is_the_county_offices(personas: Personas) -> None:
     stale = personas.client("county_admin").post(url, form | {"title": "别的", "version": "0"})
     assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
     assert BriefingTemplate.objects.get(county_code=COUNTY).title == "{area}简报"
+
+
+@pytest.mark.django_db
+def test_while_figures_are_being_built_the_page_says_so(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fupin.reports.briefing import views
+    from fupin.reports.selectors import FiguresPending
+
+    def pending(*args: object) -> None:
+        raise FiguresPending("统计生成中")
+
+    monkeypatch.setattr(views, "briefing_for", pending)
+    response = personas.client("county_leader").get(reverse("briefing-download"), {"month": MONTH})
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "统计生成中" in response.content.decode()
+
+
+def test_a_bad_command_line_is_refused_in_chinese() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fupin", "briefing", "--area", COUNTY, "--bogus"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "参数错误：无法识别的参数：--bogus" in done.stderr
