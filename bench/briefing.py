@@ -45,7 +45,7 @@ def median_seconds(work: Callable[[], object], repeat: int) -> float:
 
 def report(name: str, seconds: float) -> None:
     verdict = "within" if seconds <= LIMIT_SECONDS else "OVER"
-    print(f"{name:<44} {seconds:7.3f} s   {seconds / LIMIT_SECONDS:6.1%} of the 5 s limit ({verdict})")
+    print(f"{name:<50} {seconds:7.3f} s   {seconds / LIMIT_SECONDS:6.1%} of the 5 s limit ({verdict})")
 
 
 def main() -> None:
@@ -99,10 +99,9 @@ def main() -> None:
         if soffice_path() is None:
             print("PDF: LibreOffice (soffice) not installed, skipped")
         else:
-            report(
-                "to_pdf (LibreOffice headless)",
-                median_seconds(lambda: to_pdf(briefing), max(1, args.repeat // 2)),
-            )
+            # The limit is the Word file's; the PDF's time is set against it for scale only.
+            pdf_seconds = median_seconds(lambda: to_pdf(briefing), max(1, args.repeat // 2))
+            report("to_pdf (LibreOffice; for scale only)", pdf_seconds)
 
 
 if __name__ == "__main__":
