@@ -421,3 +421,9 @@ def test_a_bad_command_line_is_refused_in_chinese() -> None:
     )
     assert done.returncode == 2
     assert "参数错误：无法识别的参数：--bogus" in done.stderr
+
+
+def test_the_overview_page_has_the_briefing_button_for_area_wide_roles(personas: Personas) -> None:
+    page = personas.client("town_official").get(reverse("home")).content.decode()
+    assert 'data-testid="briefing-button" href="/reports/briefing/?area=610727100000&amp;month="' in page
+    assert "briefing-button" not in personas.client("work_team").get(reverse("home")).content.decode()
