@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import JSON, TimestampedModel
+
 
 class RollupBuild(models.Model):
     """The figures of a county (or of an area above counties) for one month and as-of date: when they
@@ -83,3 +85,28 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.seen_through}"
+
+
+class BriefingTemplate(TimestampedModel):
+    """A county's own template of the briefing (工作简报): its title pattern, issuing office and body
+    (fupin.reports.briefing.template). A county without one uses the template shipped in code."""
+
+    county_code = models.CharField(_("县区划代码"), max_length=12, unique=True)
+    title = models.CharField(_("简报标题"), max_length=200)
+    office = models.CharField(_("发文机关"), max_length=100)
+    body = models.TextField(_("正文模板"))
+
+    class Meta:
+        verbose_name = _("工作简报模板")
+        verbose_name_plural = _("工作简报模板")
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.title}"
+
+    def audit_snapshot(self) -> JSON:
+        return {
+            "县区划代码": self.county_code,
+            "简报标题": self.title,
+            "发文机关": self.office,
+            "正文模板": self.body,
+        }

@@ -104,6 +104,7 @@ def _indicators(scope: Scope) -> list[Entry]:
         entries.append(("指标报表", "indicators:data-sets"))
     if scope.is_area_wide:
         entries.append(("主要指标", "indicators:report"))
+        entries.append(("工作简报", "briefing-download"))
     entries.append(("重点项目", "indicators:project-list"))
     return entries
 
@@ -140,7 +141,11 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
         return []
     admin: list[Entry] = []
     if scope.can_manage:
-        admin += [("台账导入导出", "ledgers:index"), ("县级设置", "areas:settings")]
+        admin += [
+            ("台账导入导出", "ledgers:index"),
+            ("县级设置", "areas:settings"),
+            ("简报模板", "briefing-templates"),
+        ]
     if scope.can_manage_accounts:
         admin.append(("账号管理", "people:account-list"))
     admin.append(("接口文档", "api-docs"))
