@@ -144,8 +144,11 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.can_manage_accounts:
         admin.append(("账号管理", "people:account-list"))
     admin.append(("接口文档", "api-docs"))
+    # The 驾驶舱 for those who steer an area (the same accounts as the figures API).
+    dashboard: list[Entry] = [("驾驶舱", "dashboard")] if scope.is_area_wide else []
     return [
         ("首页", [("首页", "home")]),
+        ("驾驶舱", dashboard),
         (
             "基础信息",
             [("行政区划", "areas:tree"), ("单位", "people:unit-list"), ("干部", "people:cadre-list")],

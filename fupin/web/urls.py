@@ -56,4 +56,5 @@ urlpatterns = [
     path("", include("fupin.indicators.urls")),
     path("", include("fupin.employment.urls")),
     path("", include("fupin.industry.urls")),
+    path("reports/", include("fupin.reports.urls")),
 ]

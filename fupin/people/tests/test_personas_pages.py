@@ -82,7 +82,7 @@ _HAS_CADRE = [
 _SEES_BOARD = ["fieldwork:compliance", "fieldwork:checkin-list", "training:coverage"]
 _AREA_WIDE = [
     *_SEES_BOARD, "fieldwork:leave-list", "fieldwork:town-stay-board", "rectification:board",
-    "rectification:intake-list", "rectification:intake-incoming",
+    "rectification:intake-list", "rectification:intake-incoming", "dashboard",
 ]  # fmt: skip
 _APPROVES = ["fieldwork:leave-approvals", "rectification:poster-list"]
 _MANAGES = [
