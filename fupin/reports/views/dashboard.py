@@ -37,7 +37,7 @@ EXPORT_TABLES = ("figures", "children", "trend")
 
 
 @dataclass(frozen=True)
-class Request:
+class DashboardQuery:
     """What a dashboard request asks for, checked against the user's scope."""
 
     scope: Scope
@@ -73,12 +73,12 @@ def _area(scope: Scope, code: str) -> Area:
     return area
 
 
-def _dashboard_request(request: HttpRequest) -> Request:
+def _dashboard_request(request: HttpRequest) -> DashboardQuery:
     scope = _viewer_scope(request)
     area = _area(scope, request.GET.get("area", ""))
     month = request.GET.get("month", "").strip() or dash.default_month(area)
     year, number = parse_month(month)
-    return Request(scope, area, f"{year:04d}-{number:02d}")
+    return DashboardQuery(scope, area, f"{year:04d}-{number:02d}")
 
 
 def _picker_root(scope: Scope, area: Area) -> Area:
@@ -105,7 +105,7 @@ def _export_urls(area: Area, month: str) -> dict[str, str]:
     }
 
 
-def _page_context(asked: Request) -> dict[str, Any]:
+def _page_context(asked: DashboardQuery) -> dict[str, Any]:
     area, month = asked.area, asked.month
     trend = figures_trend(area, month)
     # The trend ends with the month itself: its last document is figures_for(area, month).
@@ -157,7 +157,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-def _export_table(asked: Request, name: str) -> dash.Table:
+def _export_table(asked: DashboardQuery, name: str) -> dash.Table:
     if name == "figures":
         return dash.key_figures_table(figures_for(asked.area, asked.month))
     if name == "children":

@@ -1,5 +1,6 @@
 """A county leader walks the 驾驶舱 on a phone and on a desktop: opens it, sees the charts drawn,
-changes the area to a town and the month, follows a figure to its records and downloads the briefing.
+opens a town from its bar, changes the area and the month, follows a figure to its records and
+downloads the briefing.
 
 The records page and the briefing are other pieces of work: stand-ins answer their URL names here
 (fupin/reports/tests/urls_drilldown.py), and the test checks the links the dashboard builds."""
@@ -28,6 +29,23 @@ def _chart_drawn(page: Any, chart_id: str) -> bool:
     return bool(box and box["width"] > 100 and box["height"] > 100)
 
 
+def _first_bar_point(page: Any) -> tuple[float, float]:
+    """A point on the screen inside the first town's bars: the centre of its group, at 0.5 (each of
+    its bars is at least 1 high)."""
+    return tuple(
+        page.evaluate(
+            """() => {
+              const element = document.getElementById("chart-children");
+              // Instantly: Bootstrap makes scrolling smooth, and the box would be read mid-way.
+              element.scrollIntoView({block: "center", behavior: "instant"});
+              const [x, y] = echarts.getInstanceByDom(element).convertToPixel({seriesIndex: 0}, [0, 0.5]);
+              const box = element.getBoundingClientRect();
+              return [box.left + x, box.top + y];
+            }"""
+        )
+    )
+
+
 def test_a_county_leader_walks_the_dashboard(
     page: Any, live_server: Any, personas: Personas, settings: Any, tmp_path: Any
 ) -> None:
@@ -44,6 +62,11 @@ def test_a_county_leader_walks_the_dashboard(
     poor = page.locator('a.figure[data-figure="registry.poor_households"]')
     assert poor.inner_text() == str(figures_for(personas.county.county, MONTH)["registry"]["poor_households"])
     assert fits_the_phone(page)
+
+    # A bar of the town comparison opens that town's dashboard.
+    page.mouse.click(*_first_bar_point(page))
+    page.wait_for_url(re.compile(rf"area={TOWN_A}&month={MONTH}"))
+    page.goto(f"{base}/reports/dashboard/?area={COUNTY}&month={MONTH}")
 
     page.locator("#pick-area").select_option(TOWN_A)
     page.wait_for_url(re.compile(rf"area={TOWN_A}"))
