@@ -63,6 +63,16 @@ def test_a_county_leader_walks_the_dashboard(
     assert poor.inner_text() == str(figures_for(personas.county.county, MONTH)["registry"]["poor_households"])
     assert fits_the_phone(page)
 
+    # The charts follow the window: narrower by 100 px, each canvas fits the new width.
+    size = dict(page.viewport_size)
+    page.set_viewport_size({"width": size["width"] - 100, "height": size["height"]})
+    page.wait_for_function(
+        "width => [...document.querySelectorAll('.dash-chart canvas')]"
+        ".every(c => c.getBoundingClientRect().right <= width)",
+        arg=size["width"] - 100,
+    )
+    page.set_viewport_size(size)
+
     # A bar of the town comparison opens that town's dashboard.
     page.mouse.click(*_first_bar_point(page))
     page.wait_for_url(re.compile(rf"area={TOWN_A}&month={MONTH}"))
