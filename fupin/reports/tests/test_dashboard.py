@@ -341,9 +341,13 @@ def test_the_menu_offers_the_dashboard_to_area_wide_accounts(dashboard: Personas
 
 
 def test_a_bad_month_is_refused_with_a_reason(dashboard: Personas) -> None:
-    response = dashboard.client("county_leader").get(URL, {"month": "2019-13"})
+    client = dashboard.client("county_leader")
+    response = client.get(URL, {"month": "2019-13"})
     assert response.status_code == 400
     assert "YYYY-MM" in response.content.decode()
+    assert client.get(URL, {"month": "0000-05"}).status_code == 400
+    export = client.get(reverse("dashboard-export"), {"month": "2019-1", "table": "trend"})
+    assert export.status_code == 400
 
 
 def test_the_default_month_is_the_latest_built_or_this_month(dashboard: Personas) -> None:

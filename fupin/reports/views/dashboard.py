@@ -34,6 +34,7 @@ OUTSIDE_SCOPE = "该区划不在您的管辖范围内"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_RETRY_SECONDS = 5
 EXPORT_TABLES = ("figures", "children", "trend")
+FIRST_YEAR = 1900
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,14 @@ def _area(scope: Scope, code: str) -> Area:
     return area
 
 
-def _dashboard_request(request: HttpRequest) -> DashboardQuery:
+def _dashboard_query(request: HttpRequest) -> DashboardQuery:
     scope = _viewer_scope(request)
     area = _area(scope, request.GET.get("area", ""))
     month = request.GET.get("month", "").strip() or dash.default_month(area)
     year, number = parse_month(month)
+    if year < FIRST_YEAR:
+        # The trend reaches 11 months further back; dates before year 1 do not exist.
+        raise ApplicationError(f"月份“{month}”超出范围", field_errors={"month": "超出范围"})
     return DashboardQuery(scope, area, f"{year:04d}-{number:02d}")
 
 
@@ -146,7 +150,7 @@ def _page_context(asked: DashboardQuery) -> dict[str, Any]:
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     try:
-        asked = _dashboard_request(request)
+        asked = _dashboard_query(request)
         context = _page_context(asked)
     except FiguresPending:
         pending = render(request, "reports/dashboard_pending.html", {"retry_seconds": PENDING_RETRY_SECONDS})
@@ -171,7 +175,7 @@ def _export_table(asked: DashboardQuery, name: str) -> dash.Table:
 @require_GET
 def dashboard_export_view(request: HttpRequest) -> HttpResponse:
     try:
-        asked = _dashboard_request(request)
+        asked = _dashboard_query(request)
         table = _export_table(asked, request.GET.get("table", ""))
     except FiguresPending:
         return HttpResponse(
