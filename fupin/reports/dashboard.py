@@ -213,12 +213,8 @@ class Table:
     name: str
     title: str
     row_heading: str
-    columns: list[str]  # figure paths
+    headings: list[str]  # of the figure columns
     rows: list[Row]
-
-    @property
-    def headings(self) -> list[str]:
-        return [label_of(path) for path in self.columns]
 
 
 def children_table(area: Area, month: str, children: Sequence[tuple[Area, Document]]) -> Table:
@@ -228,7 +224,7 @@ def children_table(area: Area, month: str, children: Sequence[tuple[Area, Docume
         Row(child.name, child.code, dashboard_url(child.code, month), [figure(doc, p) for p in columns])
         for child, doc in children
     ]
-    return Table("children", f"各{level}对比", level, columns, rows)
+    return Table("children", f"各{level}对比", level, [label_of(p) for p in columns], rows)
 
 
 def trend_table(area: Area, trend: Sequence[Document]) -> Table:
@@ -242,35 +238,40 @@ def trend_table(area: Area, trend: Sequence[Document]) -> Table:
         )
         for doc in trend
     ]
-    return Table("trend", "近12个月走势", "月份", columns, rows)
+    return Table("trend", "近12个月走势", "月份", [label_of(p) for p in columns], rows)
 
 
 def key_figures_table(document: Document) -> Table:
-    figures = figures_of(document, KEY_FIGURES)
-    rows = [Row(f.label, f.path, None, [f]) for f in figures]
-    return Table("figures", "主要指标", "指标", ["value"], rows)
+    rows = [Row(f.label, f.path, None, [f]) for f in figures_of(document, KEY_FIGURES)]
+    return Table("figures", "主要指标", "指标", ["数值"], rows)
+
+
+def quota_table(document: Document) -> Table:
+    """Cadres judged and cadres meeting the rule, by quota category."""
+    quota = document.get("fieldwork", {}).get("quota", {})
+    rows = [
+        Row(
+            category,
+            category,
+            None,
+            [figure(document, f"fieldwork.quota.{category}.{key}") for key in ("cadres", "met")],
+        )
+        for category in quota
+    ]
+    return Table("quota", "到岗达标（按干部类别）", "干部类别", ["应评判干部", "达标干部"], rows)
+
+
+def categories_table(document: Document) -> Table:
+    """Problems found, by category."""
+    by_category = document.get("rectification", {}).get("by_category", {})
+    rows = [
+        Row(name, name, None, [figure(document, f"rectification.by_category.{name}")]) for name in by_category
+    ]
+    return Table("categories", "检视问题（按问题类别）", "问题类别", ["检视问题"], rows)
 
 
 def children_level(area: Area) -> str:
     return "村" if area.level == AreaLevel.TOWN else "乡镇"
-
-
-def quota_figures(document: Document) -> list[tuple[str, Figure, Figure]]:
-    """(category, cadres judged, cadres meeting the rule) of each quota category."""
-    quota = document.get("fieldwork", {}).get("quota", {})
-    return [
-        (
-            category,
-            figure(document, f"fieldwork.quota.{category}.cadres", label="应评判干部"),
-            figure(document, f"fieldwork.quota.{category}.met", label="达标干部"),
-        )
-        for category in quota
-    ]
-
-
-def category_figures(document: Document) -> list[Figure]:
-    by_category = document.get("rectification", {}).get("by_category", {})
-    return [figure(document, f"rectification.by_category.{name}", label=name) for name in by_category]
 
 
 # -- charts ------------------------------------------------------------------------------------------

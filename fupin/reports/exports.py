@@ -38,18 +38,12 @@ def table_title(area: Area, month: str, table: Table) -> str:
     return f"{area.name}（{area.code}）{month} {table.title}"
 
 
-def _headings(table: Table) -> list[str]:
-    if table.name == "figures":
-        return [table.row_heading, "数值"]
-    return [table.row_heading, *table.headings]
-
-
 def table_xlsx(area: Area, month: str, table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = table.title[:31]
-    headings = _headings(table)
+    headings = [table.row_heading, *table.headings]
     sheet.append([table_title(area, month, table)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headings))
     sheet["A1"].font = Font(bold=True, size=14)

@@ -145,6 +145,24 @@ def test_the_trend_table_has_twelve_months_of_figures(dashboard: Personas) -> No
     assert rows[MONTH]["rectification.found"][0] == "3"
 
 
+def test_the_quota_and_category_tables_are_the_document_s(dashboard: Personas) -> None:
+    body = get_page(dashboard, "county_leader", area=COUNTY, month=MONTH)
+    document = figures_for(area(COUNTY), MONTH)
+    quota = table_cells(body, "table-quota")
+    assert {name: {p: t for p, (t, _) in row.items()} for name, row in quota.items()} == {
+        name: {
+            f"fieldwork.quota.{name}.cadres": str(q["cadres"]),
+            f"fieldwork.quota.{name}.met": str(q["met"]),
+        }
+        for name, q in document["fieldwork"]["quota"].items()
+    }
+    categories = table_cells(body, "table-categories")
+    assert {name: row[f"rectification.by_category.{name}"][0] for name, row in categories.items()} == {
+        name: str(found) for name, found in document["rectification"]["by_category"].items()
+    }
+    assert set(categories) == {"住房安全", "医疗保障", "饮水安全"}
+
+
 def test_the_chart_data_are_the_figures(dashboard: Personas) -> None:
     body = get_page(dashboard, "county_leader", area=COUNTY, month=MONTH)
     charts = chart_data(body)

@@ -110,6 +110,21 @@ def test_the_trend_workbook_has_twelve_months(dashboard: Personas) -> None:
     assert rows[2:] == [[doc["month"], *[expected_cell(doc, p) for p in dash.TREND_FIGURES]] for doc in trend]
 
 
+def test_the_quota_and_category_workbooks_hold_the_month_s_breakdowns(dashboard: Personas) -> None:
+    document = figures_for(Area.objects.get(code=COUNTY), MONTH)
+    quota = values(workbook(dashboard, "quota"))
+    assert quota[0][0] == "略阳县（610727000000）2019-11 到岗达标（按干部类别）"
+    assert quota[1] == ["干部类别", "应评判干部", "达标干部"]
+    assert quota[2:] == [[name, q["cadres"], q["met"]] for name, q in document["fieldwork"]["quota"].items()]
+    assert [row[0] for row in quota[2:]] == ["县级领导", "部门主要负责人", "帮扶干部"]
+    categories = values(workbook(dashboard, "categories"))
+    assert categories[1] == ["问题类别", "检视问题"]
+    assert categories[2:] == [
+        [name, found] for name, found in document["rectification"]["by_category"].items()
+    ]
+    assert sorted(row[0] for row in categories[2:]) == sorted(["住房安全", "医疗保障", "饮水安全"])
+
+
 def test_the_download_is_named_in_chinese(dashboard: Personas) -> None:
     response = dashboard.client("county_leader").get(
         reverse("dashboard-export"), {"area": COUNTY, "month": MONTH, "table": "trend"}
@@ -124,7 +139,7 @@ def test_an_unknown_table_is_not_found(dashboard: Personas) -> None:
 
 def test_every_table_on_the_page_links_its_workbook(dashboard: Personas) -> None:
     body = dashboard.client("county_leader").get("/reports/dashboard/", {"month": MONTH}).content.decode()
-    for table in ("figures", "children", "trend"):
+    for table in ("figures", "children", "trend", "quota", "categories"):
         assert (
             f'href="/reports/dashboard/export/?area={COUNTY}&amp;month={MONTH}&amp;table={table}" '
             f'data-testid="export-{table}"'

@@ -33,7 +33,7 @@ NOT_VIEWER = "驾驶舱仅对县、乡镇两级账号开放"
 OUTSIDE_SCOPE = "该区划不在您的管辖范围内"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_RETRY_SECONDS = 5
-EXPORT_TABLES = ("figures", "children", "trend")
+EXPORT_TABLES = ("figures", "children", "trend", "quota", "categories")
 FIRST_YEAR = 1900
 
 
@@ -137,8 +137,8 @@ def _page_context(asked: DashboardQuery) -> dict[str, Any]:
         "cards": dash.figures_of(document, dash.KEY_FIGURES),
         "children_table": dash.children_table(area, month, children) if children else None,
         "trend_table": dash.trend_table(area, trend),
-        "quota": dash.quota_figures(document),
-        "categories": dash.category_figures(document),
+        "quota_table": dash.quota_table(document),
+        "categories_table": dash.categories_table(document),
         "charts": charts,
         "exports": _export_urls(area, month),
         "briefing_url": briefing_url(area, month),
@@ -162,13 +162,19 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 def _export_table(asked: DashboardQuery, name: str) -> dash.Table:
-    if name == "figures":
-        return dash.key_figures_table(figures_for(asked.area, asked.month))
+    area, month = asked.area, asked.month
     if name == "children":
-        return dash.children_table(asked.area, asked.month, figures_of_children(asked.area, asked.month))
+        return dash.children_table(area, month, figures_of_children(area, month))
     if name == "trend":
-        return dash.trend_table(asked.area, figures_trend(asked.area, asked.month))
-    raise Http404("没有这张表")
+        return dash.trend_table(area, figures_trend(area, month))
+    of_document = {
+        "figures": dash.key_figures_table,
+        "quota": dash.quota_table,
+        "categories": dash.categories_table,
+    }
+    if name not in of_document:
+        raise Http404("没有这张表")
+    return of_document[name](figures_for(area, month))
 
 
 @login_required
