@@ -104,7 +104,6 @@ def _indicators(scope: Scope) -> list[Entry]:
         entries.append(("指标报表", "indicators:data-sets"))
     if scope.is_area_wide:
         entries.append(("主要指标", "indicators:report"))
-        entries.append(("工作简报", "briefing-download"))
     entries.append(("重点项目", "indicators:project-list"))
     return entries
 
@@ -149,8 +148,13 @@ def _groups(scope: Scope) -> list[tuple[str, list[Entry]]]:
     if scope.can_manage_accounts:
         admin.append(("账号管理", "people:account-list"))
     admin.append(("接口文档", "api-docs"))
+    # The 驾驶舱 and the briefing for those who steer an area (the same accounts as the figures API).
+    reports: list[Entry] = (
+        [("驾驶舱", "dashboard"), ("工作简报", "briefing-download")] if scope.is_area_wide else []
+    )
     return [
         ("首页", [("首页", "home")]),
+        ("统计与简报", reports),
         (
             "基础信息",
             [("行政区划", "areas:tree"), ("单位", "people:unit-list"), ("干部", "people:cadre-list")],

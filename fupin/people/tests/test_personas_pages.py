@@ -82,12 +82,13 @@ _HAS_CADRE = [
 _SEES_BOARD = ["fieldwork:compliance", "fieldwork:checkin-list", "training:coverage"]
 _AREA_WIDE = [
     *_SEES_BOARD, "fieldwork:leave-list", "fieldwork:town-stay-board", "rectification:board",
-    "rectification:intake-list", "rectification:intake-incoming",
+    "rectification:intake-list", "rectification:intake-incoming", "dashboard", "briefing-download",
 ]  # fmt: skip
 _APPROVES = ["fieldwork:leave-approvals", "rectification:poster-list"]
 _MANAGES = [
     *_AREA_WIDE, *_APPROVES, "rectification:group-suggestions", "rectification:categories",
     "rectification:webhook-app-list", "ledgers:index", "areas:settings", "training:question-list",
+    "briefing-templates",
 ]  # fmt: skip
 NAV = {
     "county_admin": [*_EVERY_STAFF, *_MANAGES, "people:account-list"],
