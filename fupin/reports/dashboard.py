@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -22,7 +21,7 @@ from fupin.areas.selectors import areas_inside
 from fupin.core import areacode
 from fupin.reports.labels import display_value, figure_label, is_money_fen
 from fupin.reports.links import records_url
-from fupin.reports.models import RollupBuild
+from fupin.reports.selectors import latest_checkin_month
 
 Document = dict[str, Any]
 QUOTA_MET_RATE = "fieldwork.quota_met_rate"  # derived: met ÷ cadres over every quota category
@@ -166,18 +165,11 @@ def dashboard_url(area_code: str, month: str) -> str:
 
 
 def default_month(area: Area, today: dt.date | None = None) -> str:
-    """The latest month whose figures have been built for the area's county, not later than this
-    month; this month when none have."""
+    """The month of the latest check-in in the area, not later than today; this month when there is
+    none."""
     today = today or timezone.localdate()
     this_month = f"{today.year:04d}-{today.month:02d}"
-    latest = (
-        RollupBuild.objects.filter(
-            county_code=areacode.county_code_of(area.code), built_at__isnull=False, month__lte=this_month
-        )
-        .aggregate(latest=Max("month"))
-        .get("latest")
-    )
-    return str(latest) if latest else this_month
+    return latest_checkin_month(area, today) or this_month
 
 
 @dataclass(frozen=True)
@@ -347,22 +339,17 @@ def map_chart(month: str, villages: Sequence[tuple[Area, Document]]) -> list[dic
 def village_documents(
     area: Area,
     children: Sequence[tuple[Area, Document]],
-    documents_of_children: Callable[[Area], list[tuple[Area, Document]]],
+    documents_of: Callable[[list[Area]], list[tuple[Area, Document]]],
 ) -> list[tuple[Area, Document]]:
     """The villages of the area with coordinates, and their documents: the children themselves when
-    the area is a town, the children's children when it is a county. Only towns that have a
-    village with coordinates are read."""
+    the area is a town, the county's located villages (read together) when it is a county."""
     if area.level == AreaLevel.VILLAGE:
         return []
     if area.level == AreaLevel.TOWN:
         return [(child, doc) for child, doc in children if child.longitude is not None]
-    located = set(
+    located = list(
         areas_inside(area.code)
         .filter(level=AreaLevel.VILLAGE, longitude__isnull=False, latitude__isnull=False)
-        .values_list("parent_id", flat=True)
+        .order_by("code")
     )
-    villages: list[tuple[Area, Document]] = []
-    for town, _ in children:
-        if town.pk in located:
-            villages += [(v, doc) for v, doc in documents_of_children(town) if v.longitude is not None]
-    return villages
+    return documents_of(located)

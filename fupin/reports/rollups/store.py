@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from fupin.areas.models import Area, AreaLevel
+from fupin.areas.models import Area
 from fupin.core import areacode
 from fupin.reports.figures import Period
 from fupin.reports.models import FigureRollup, RollupBuild, RollupCursor
@@ -29,13 +29,6 @@ class MarkResult:
     counties: int
     everywhere: bool
     builds_marked: int
-
-
-def root_of(area: Area) -> Area:
-    """The area whose build holds `area`'s document: its county, or itself above counties."""
-    if area.level in (AreaLevel.TOWN, AreaLevel.VILLAGE):
-        return Area.objects.get(code=areacode.county_code_of(area.code))
-    return area
 
 
 def mark_stale_from_changes() -> MarkResult:

@@ -286,7 +286,6 @@ def test_the_pdf_is_the_word_file_through_libreoffice(tmp_path: Path) -> None:
     assert "一、调查研究" in squeezed
 
 
-@pytest.mark.urls("fupin.reports.tests.briefing_urls")
 @pytest.mark.usefixtures("problems")
 def test_html_links_every_figure_to_its_records_page() -> None:
     briefing = county_briefing()

@@ -27,7 +27,13 @@ from fupin.core.web import staff_scope
 from fupin.reports import dashboard as dash
 from fupin.reports.exports import table_xlsx
 from fupin.reports.figures import parse_month
-from fupin.reports.selectors import FiguresPending, figures_for, figures_of_children, figures_trend
+from fupin.reports.selectors import (
+    FiguresPending,
+    figures_for,
+    figures_of_areas,
+    figures_of_children,
+    figures_trend,
+)
 
 NOT_VIEWER = "驾驶舱仅对县、乡镇两级账号开放"
 OUTSIDE_SCOPE = "该区划不在您的管辖范围内"
@@ -115,7 +121,7 @@ def _page_context(asked: DashboardQuery) -> dict[str, Any]:
     # The trend ends with the month itself: its last document is figures_for(area, month).
     document = trend[-1]
     children = figures_of_children(area, month)
-    villages = dash.village_documents(area, children, lambda town: figures_of_children(town, month))
+    villages = dash.village_documents(area, children, lambda located: figures_of_areas(located, month))
     charts = {
         "trend": dash.trend_chart(trend),
         "children": dash.children_chart(month, children),

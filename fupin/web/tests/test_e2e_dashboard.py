@@ -1,9 +1,6 @@
 """A county leader walks the 驾驶舱 on a phone and on a desktop: opens it, sees the charts drawn,
 opens a town from its bar, changes the area and the month, follows a figure to its records and
-downloads the briefing.
-
-The records page and the briefing are other pieces of work: stand-ins answer their URL names here
-(fupin/reports/tests/urls_drilldown.py), and the test checks the links the dashboard builds."""
+downloads the briefing."""
 
 from __future__ import annotations
 
@@ -50,7 +47,6 @@ def test_a_county_leader_walks_the_dashboard(
     page: Any, live_server: Any, personas: Personas, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.ROOT_URLCONF = "fupin.reports.tests.urls_drilldown"
     add_dashboard_data(personas)
     base = live_server.url
     sign_in(page, base, "county_leader")
@@ -94,10 +90,14 @@ def test_a_county_leader_walks_the_dashboard(
     assert href == records_url(TOWN_A, "2019-10", None, "rectification.found")
     figure.click()
     page.wait_for_url(re.compile(r"/reports/records/\?"))
-    assert page.get_by_role("heading", level=1).inner_text() == "rectification.found"
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("检视问题"), heading
+    total = page.get_by_test_id("records-total").inner_text()
+    assert int(total) == figures_for(personas.county.town_a, "2019-10")["rectification"]["found"]
     page.go_back()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="下载工作简报").click()
-    assert download.value.suggested_filename == "briefing.docx"
+    assert download.value.suggested_filename.endswith(".docx")
+    assert download.value.path().read_bytes()[:2] == b"PK"  # a Word file is a zip
     assert f"area={TOWN_A}&month=2019-10&format=docx" in download.value.url
