@@ -20,7 +20,7 @@ from django.db.models import Count, QuerySet
 from fupin.areas.models import Area, AreaLevel
 from fupin.areas.tree import CountyTree
 from fupin.core import areacode
-from fupin.registry.models import Household, Member, PovertyStatus
+from fupin.registry.models import Household, Member, PovertyCause, PovertyStatus
 from fupin.registry.selectors import registered_by, status_on
 
 COUNTED_STATUSES = frozenset({PovertyStatus.NOT_OUT, PovertyStatus.OUT, PovertyStatus.RELAPSED})
@@ -156,3 +156,43 @@ def _members_of(household_ids: list[int]) -> int:
         chunk = household_ids[start : start + 5000]
         total += Member.objects.filter(household_id__in=chunk).count()
     return total
+
+
+# -- causes: households by main cause of poverty -------------------------------------------------
+
+EXITED = frozenset({PovertyStatus.OUT})
+
+
+def causes_section(area_code: str, statuses: StatusesAsOf) -> dict[str, dict[str, int]]:
+    """{致贫原因: {"poor": 未脱贫 or 返贫 households, "exited": 已脱贫 households}} of the counted
+    households, by the main cause recorded now, in the order of the causes; a cause with neither is
+    left out."""
+    causes = dict(households_in_area(area_code).values_list("pk", "main_cause"))
+    return _causes_figures(
+        Counter((causes[pk], status) for pk, status in statuses.status_by_household.items() if pk in causes)
+    )
+
+
+def causes_by_area(
+    tree: CountyTree, year: int, month: int, as_of: dt.date, statuses: CountyStatuses
+) -> dict[str, dict[str, Any]]:
+    """causes_section of every area of the county, from one query of the county's main causes."""
+    causes = dict(households_in_area(tree.county_code).values_list("pk", "main_cause"))
+    counts: dict[str, Counter[tuple[str, str]]] = {code: Counter() for code in tree.codes}
+    for household_id, status in statuses.status_by_household.items():
+        cause = causes.get(household_id)
+        if cause is None:
+            continue
+        for code in tree.containing(statuses.area_by_household[household_id]):
+            counts[code][(cause, status)] += 1
+    return {code: _causes_figures(counts[code]) for code in tree.codes}
+
+
+def _causes_figures(by_cause_and_status: Counter[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    figures: dict[str, dict[str, int]] = {}
+    for cause in PovertyCause:
+        poor = sum(by_cause_and_status[(cause.value, status)] for status in POOR)
+        exited = sum(by_cause_and_status[(cause.value, status)] for status in EXITED)
+        if poor or exited:
+            figures[str(cause.label)] = {"poor": poor, "exited": exited}
+    return figures

@@ -284,6 +284,26 @@ def status_chart(document: Document) -> list[dict[str, Any]]:
     ]
 
 
+def causes_chart(document: Document) -> dict[str, Any]:
+    """Households by main cause of poverty, split into poor and exited (the `causes` section), with
+    the records page of each bar."""
+    section = document.get("causes")
+    if not section:
+        return {}
+    month, area_code = document["month"], document["area"]
+    return {
+        "causes": list(section),
+        "series": [
+            {
+                "name": figure_label("causes", key),
+                "data": [entry[key] for entry in section.values()],
+                "links": [records_url(area_code, month, None, f"causes.{cause}.{key}") for cause in section],
+            }
+            for key in ("poor", "exited")
+        ],
+    }
+
+
 def rectification_chart(document: Document) -> dict[str, Any]:
     section = document.get("rectification")
     if not section:

@@ -23,7 +23,7 @@ from fupin.fieldwork.figures import fieldwork_section
 from fupin.indicators.figures import indicators_section, projects_section
 from fupin.industry.figures import finance_section, industry_section, solar_section
 from fupin.rectification.figures import rectification_section
-from fupin.registry.figures import StatusesAsOf, registry_section, statuses_as_of
+from fupin.registry.figures import StatusesAsOf, causes_section, registry_section, statuses_as_of
 from fupin.training.figures import training_section
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -70,6 +70,7 @@ RawSection = Callable[[Area, int, int, dt.date, StatusesAsOf], Any]
 # The document's sections in order, each computed from the records of one area.
 RAW_SECTIONS: list[tuple[str, RawSection]] = [
     ("registry", lambda area, year, month, as_of, statuses: registry_section(area.code, as_of, statuses)),
+    ("causes", lambda area, year, month, as_of, statuses: causes_section(area.code, statuses)),
     ("duty", lambda area, year, month, as_of, statuses: duty_section(area.code, as_of, statuses)),
     ("fieldwork", lambda area, year, month, as_of, statuses: fieldwork_section(area, year, month, as_of)),
     ("rectification", lambda area, year, month, as_of, statuses: rectification_section(area.code, as_of)),

@@ -8,6 +8,7 @@ from typing import Any
 
 SECTIONS: dict[str, str] = {
     "registry": "建档立卡",
+    "causes": "致贫原因",
     "duty": "帮扶责任",
     "fieldwork": "驻村帮扶",
     "rectification": "问题整改",
@@ -28,6 +29,8 @@ FIGURES: dict[tuple[str, str], str] = {
     ("registry", "exited_households"): "已脱贫户",
     ("registry", "relapsed_households"): "返贫户",
     ("registry", "poor_villages"): "贫困村",
+    ("causes", "poor"): "未脱贫户（含返贫）",
+    ("causes", "exited"): "已脱贫户",
     ("duty", "paired_cadres"): "结对帮扶干部",
     ("duty", "poor_households_paired"): "已结对贫困户",
     ("duty", "poor_households_unpaired"): "未结对贫困户",

@@ -41,12 +41,18 @@ def _by_industry(rest: str) -> RecordSource | None:
     return industry.by_industry_source(name, key) if name else None
 
 
+def _cause(rest: str) -> RecordSource | None:
+    cause, _, key = rest.rpartition(".")
+    return registry_duty.cause_source(cause, key) if cause else None
+
+
 def _category(rest: str) -> RecordSource | None:
     return fieldwork_rectification.category_source(rest) if rest else None
 
 
 # Map entries: the path's prefix, and how the entry (the rest of the path) becomes a source.
 PATTERNS: dict[str, Callable[[str], RecordSource | None]] = {
+    "causes.": _cause,
     "fieldwork.quota.": _quota,
     "rectification.by_category.": _category,
     "rectification.by_channel.": fieldwork_rectification.channel_source,

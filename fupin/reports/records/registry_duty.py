@@ -14,7 +14,7 @@ from fupin.core.models import choice_label
 from fupin.duty.models import FIRST_SECRETARY_ROLES, Pairing, UnitVillage, WorkTeamMember, active_on
 from fupin.people.models import Cadre, Unit
 from fupin.registry.figures import COUNTED_STATUSES, POOR, households_in_area
-from fupin.registry.models import Household, Member, PovertyStatus
+from fupin.registry.models import Household, Member, PovertyCause, PovertyStatus
 from fupin.registry.selectors import registered_by, status_on
 from fupin.reports.records import common
 from fupin.reports.records.base import Column, Fetch, RecordSource, col, link_to, masked_id
@@ -141,3 +141,20 @@ SOURCES: dict[str, RecordSource] = {
     ),
     "duty.work_team_members": common.cadre_source(_work_team_members),
 }
+
+
+CAUSE_STATUSES = {"poor": POOR, "exited": frozenset({PovertyStatus.OUT})}
+
+
+def cause_source(cause_label: str, key: str) -> RecordSource | None:
+    """The households behind `causes.<致贫原因>.poor|exited`: counted with those statuses on as_of and
+    that main cause (recorded now)."""
+    cause = next((value for value, label in PovertyCause.choices if str(label) == cause_label), None)
+    statuses = CAUSE_STATUSES.get(key)
+    if cause is None or statuses is None:
+        return None
+
+    def fetch(area: Area, year: int, month: int, as_of: dt.date) -> QuerySet[Household]:
+        return common.households(counted_households(area.code, as_of, statuses).filter(main_cause=cause))
+
+    return _counted_source(fetch)

@@ -19,7 +19,7 @@ from fupin.fieldwork.figures import fieldwork_by_area
 from fupin.indicators.figures import indicators_section_by_area, projects_section_by_area
 from fupin.industry.figures import finance_section_by_area, industry_section_by_area, solar_section_by_area
 from fupin.rectification.figures import rectification_by_area
-from fupin.registry.figures import CountyStatuses, county_statuses, registry_by_area
+from fupin.registry.figures import CountyStatuses, causes_by_area, county_statuses, registry_by_area
 from fupin.reports.figures import RAW_SECTIONS, Period, document_head, figures_document
 from fupin.training.figures import training_by_area
 
@@ -29,6 +29,7 @@ SectionByArea = Callable[[CountyTree, int, int, dt.date, CountyStatuses], dict[s
 # without one and is then computed area by area).
 GROUPED_SECTIONS: dict[str, SectionByArea] = {
     "registry": registry_by_area,
+    "causes": causes_by_area,
     "duty": duty_by_area,
     "fieldwork": fieldwork_by_area,
     "rectification": rectification_by_area,

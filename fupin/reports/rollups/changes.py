@@ -47,6 +47,8 @@ class TouchedCounties:
     county_codes: set[str] = field(default_factory=set)
     everywhere: bool = False
     last_change_id: int = 0
+    # Rows read past the previous position; READ_LIMIT of them means more are waiting.
+    new_rows: int = 0
 
 
 @cache

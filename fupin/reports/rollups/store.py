@@ -19,7 +19,7 @@ from fupin.core import areacode
 from fupin.reports.figures import Period
 from fupin.reports.models import FigureRollup, RollupBuild, RollupCursor
 from fupin.reports.rollups.builder import build_documents
-from fupin.reports.rollups.changes import ReadPosition, read_changes
+from fupin.reports.rollups.changes import READ_LIMIT, ReadPosition, read_changes
 
 CURSOR = "change-log"
 
@@ -33,21 +33,27 @@ class MarkResult:
 
 def mark_stale_from_changes() -> MarkResult:
     """Reads the change log written since the last call and marks stale every build it touched: the
-    county's own, and those of the areas above it."""
-    with transaction.atomic():
-        cursor, _ = RollupCursor.objects.select_for_update().get_or_create(name=CURSOR)
-        touched, position = read_changes(
-            ReadPosition(cursor.seen_through, cursor.gaps), time.time(), _watched_counties()
-        )
-        marked = 0
-        if touched.everywhere:
-            marked = _mark(Q())
-        elif touched.county_codes:
-            marked = _mark(_builds_holding(touched.county_codes))
-        if (position.seen_through, position.gaps) != (cursor.seen_through, cursor.gaps):
-            cursor.seen_through, cursor.gaps = position.seen_through, position.gaps
-            cursor.save(update_fields=["seen_through", "gaps"])
-    return MarkResult(len(touched.county_codes), touched.everywhere, marked)
+    county's own, and those of the areas above it. Reads in steps of READ_LIMIT rows until done."""
+    counties: set[str] = set()
+    everywhere = False
+    marked = 0
+    while True:
+        with transaction.atomic():
+            cursor, _ = RollupCursor.objects.select_for_update().get_or_create(name=CURSOR)
+            touched, position = read_changes(
+                ReadPosition(cursor.seen_through, cursor.gaps), time.time(), _watched_counties()
+            )
+            if touched.everywhere:
+                marked += _mark(Q())
+            elif touched.county_codes:
+                marked += _mark(_builds_holding(touched.county_codes))
+            if (position.seen_through, position.gaps) != (cursor.seen_through, cursor.gaps):
+                cursor.seen_through, cursor.gaps = position.seen_through, position.gaps
+                cursor.save(update_fields=["seen_through", "gaps"])
+        counties |= touched.county_codes
+        everywhere = everywhere or touched.everywhere
+        if touched.new_rows < READ_LIMIT:
+            return MarkResult(len(counties), everywhere, marked)
 
 
 def _watched_counties() -> set[str] | None:

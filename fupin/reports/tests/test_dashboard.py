@@ -192,6 +192,13 @@ def test_the_chart_data_are_the_figures(dashboard: Personas) -> None:
         {"name": "已脱贫", "value": registry["exited_households"]},
     ]
     assert sum(part["value"] for part in charts["status"]) == registry["households"] == 7
+    causes = charts["causes"]
+    assert causes["causes"] == list(document["causes"])
+    poor_bars, exited_bars = causes["series"]
+    assert sum(poor_bars["data"]) == registry["poor_households"]
+    assert sum(exited_bars["data"]) == registry["exited_households"]
+    first = causes["causes"][0]
+    assert poor_bars["links"][0] == records_url(COUNTY, MONTH, None, f"causes.{first}.poor")
     assert charts["rectification"]["values"] == [
         rect[k] for k in ("found", "rectified", "closed", "open", "overdue")
     ]

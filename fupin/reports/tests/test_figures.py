@@ -292,3 +292,19 @@ def test_a_bad_month_is_a_400_naming_the_field(api_set: Personas) -> None:
     response = api_set.client("county_admin").get("/api/figures/", {"month": "11/2019"})
     assert response.status_code == 400
     assert "month" in response.json()["errors"]
+
+
+@pytest.mark.usefixtures("ledger_set")
+def test_causes_count_poor_and_exited_households_by_main_cause() -> None:
+    Household.objects.filter(code="H5").update(main_cause="no_skills")
+    # November: H8 exits and H9 is cancelled only in December, so both are still poor.
+    assert document(COUNTY, "2019-11")["causes"] == {
+        "因病": {"poor": 4, "exited": 1},
+        "缺技术": {"poor": 1, "exited": 0},
+    }
+    assert document(COUNTY, "2019-12")["causes"] == {
+        "因病": {"poor": 2, "exited": 2},
+        "缺技术": {"poor": 1, "exited": 0},
+    }
+    assert document(B1, "2019-11")["causes"] == {"缺技术": {"poor": 1, "exited": 0}}
+    assert document(A2, "2019-11")["causes"] == {"因病": {"poor": 2, "exited": 0}}

@@ -126,6 +126,7 @@ def _page_context(asked: DashboardQuery) -> dict[str, Any]:
         "trend": dash.trend_chart(trend),
         "children": dash.children_chart(month, children),
         "status": dash.status_chart(document),
+        "causes": dash.causes_chart(document),
         "rectification": dash.rectification_chart(document),
         "compliance": dash.compliance_chart(document),
         "map": dash.map_chart(month, villages),

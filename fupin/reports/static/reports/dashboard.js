@@ -36,6 +36,24 @@ document.addEventListener("DOMContentLoaded", function () {
               label: {formatter: "{b}\n{c}户"}}]
   });
 
+  if (data.causes && data.causes.causes) {
+    var causes = draw("chart-causes", {
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      legend: {data: names(data.causes.series)},
+      grid: {left: 45, right: 15, top: 40, bottom: 60},
+      xAxis: {type: "category", data: data.causes.causes, axisLabel: {interval: 0, rotate: 30}},
+      yAxis: {type: "value", minInterval: 1},
+      series: data.causes.series.map(function (s) {
+        return {name: s.name, type: "bar", stack: "households", data: s.data};
+      })
+    });
+    // A bar opens the households behind it.
+    causes.on("click", function (event) {
+      var link = data.causes.series[event.seriesIndex].links[event.dataIndex];
+      if (link) { window.location.href = link; }
+    });
+  }
+
   var children = draw("chart-children", {
     legend: {type: "scroll", data: names(data.children.series)},
     grid: {left: 45, right: 15, top: 40, bottom: 80},
