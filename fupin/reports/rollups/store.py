@@ -115,10 +115,13 @@ def rebuild(root: Area, period: Period) -> RollupBuild:
 
 
 def rebuild_stale(deadline_s: float | None = None) -> list[RollupBuild]:
-    """Builds every stale build, the latest month first, until `deadline_s` seconds have passed."""
+    """Builds every stale build until `deadline_s` seconds have passed: counties first, the latest
+    month first. An area above counties is one raw document over all its counties, slow at a
+    province's size, so it waits until the counties (where writes land) are current."""
     started = time.monotonic()
     done: list[RollupBuild] = []
-    for build in RollupBuild.objects.filter(stale=True).order_by("-month", "-as_of", "root_code"):
+    stale = RollupBuild.objects.filter(stale=True).order_by("-month", "-as_of", "root_code")
+    for build in sorted(stale, key=lambda each: areacode.level_of(each.root_code) != areacode.COUNTY):
         if deadline_s is not None and time.monotonic() - started > deadline_s:
             break
         root = Area.objects.filter(code=build.root_code).first()

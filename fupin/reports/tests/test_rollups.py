@@ -248,3 +248,16 @@ def test_reading_the_change_log_when_nothing_is_built_only_moves_the_position() 
     assert cursor.seen_through == (
         ChangeLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     )
+
+
+@pytest.mark.usefixtures("ledger_set")
+def test_counties_are_rebuilt_before_the_areas_above_them(
+    county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    city = Area.objects.create(code="610700000000", name="汉中市", level="city")
+    for root, month in [(city, "2019-11"), (county.county, "2019-10"), (county.county, "2019-11")]:
+        RollupBuild.objects.create(root_code=root.code, month=month, as_of=period_of(month).as_of)
+    order: list[tuple[str, str]] = []
+    monkeypatch.setattr(store, "rebuild", lambda root, period: order.append((root.code, period.label)))
+    store.rebuild_stale()
+    assert order == [(COUNTY, "2019-11"), (COUNTY, "2019-10"), ("610700000000", "2019-11")]
