@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fupin.reports.records import employment, fieldwork_rectification, industry, registry_duty, training
+from fupin.reports.records import (
+    employment,
+    fieldwork_rectification,
+    finance,
+    industry,
+    registry_duty,
+    solar,
+    training,
+)
 from fupin.reports.records.base import Column, RecordSource, count_of, each, total_of
 
 __all__ = ["SOURCES", "Column", "RecordSource", "count_of", "each", "record_source", "total_of"]
@@ -24,6 +32,8 @@ SOURCES: dict[str, RecordSource] = {
     **training.SOURCES,
     **employment.SOURCES,
     **industry.SOURCES,
+    **finance.SOURCES,
+    **solar.SOURCES,
 }
 
 QUOTA_KEYS = {"cadres": False, "met": True}
@@ -59,7 +69,7 @@ PATTERNS: dict[str, Callable[[str], RecordSource | None]] = {
     "employment.welfare_jobs_by_funding.": employment.funding_source,
     "employment.transfer_by_region.": employment.region_source,
     "industry.by_industry.": _by_industry,
-    "solar.by_use_fen.": industry.use_source,
+    "solar.by_use_fen.": solar.use_source,
 }
 
 
