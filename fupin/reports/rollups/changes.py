@@ -182,6 +182,7 @@ def read_changes(
     touched = (
         counties_touched(rows, watched) if watched != set() else TouchedCounties(last_change_id=seen_through)
     )
+    touched.new_rows = len(new)
     return touched, ReadPosition(seen_through=seen_through, gaps=gaps_left)
 
 

@@ -261,3 +261,21 @@ def test_counties_are_rebuilt_before_the_areas_above_them(
     monkeypatch.setattr(store, "rebuild", lambda root, period: order.append((root.code, period.label)))
     store.rebuild_stale()
     assert order == [(COUNTY, "2019-11"), (COUNTY, "2019-10"), ("610700000000", "2019-11")]
+
+
+@pytest.mark.usefixtures("ledger_set")
+def test_a_long_change_log_is_read_to_its_end_in_one_call(
+    county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a large import the change log is read in steps, all of them before the call returns, so
+    that documents built next are not marked stale by what the first step left unread."""
+    for day in (3, 4, 5):
+        file_problem(county.village_a1, dt.date(2019, 11, day))
+    monkeypatch.setattr(store, "READ_LIMIT", 2)
+    monkeypatch.setattr(changes, "READ_LIMIT", 2)
+    store.mark_stale_from_changes()
+    last = ChangeLog.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert RollupCursor.objects.get().seen_through == last
+    store.rebuild(county_area(), period_of("2019-11"))
+    store.mark_stale_from_changes()
+    assert not RollupBuild.objects.get(root_code=COUNTY).stale
