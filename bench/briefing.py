@@ -84,7 +84,7 @@ def main() -> None:
         median_seconds(lambda: to_docx(briefing_for(area, args.month)), args.repeat),
     )
     report(
-        "figures_for alone (from raw rows until rollups)",
+        "figures_for alone (read from the rollups)",
         median_seconds(lambda: figures_for(area, args.month), args.repeat),
     )
     document = figures_for(area, args.month)
