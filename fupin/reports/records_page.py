@@ -16,7 +16,7 @@ from fupin.areas.models import Area
 from fupin.core.exceptions import ApplicationError
 from fupin.core.scope import Scope
 from fupin.reports.figures import figures_area, parse_as_of, parse_month
-from fupin.reports.labels import FIGURES, display_value, figure_label, is_money_fen
+from fupin.reports.labels import FIGURES, display_value, figure_label, is_money_fen, section_label
 from fupin.reports.records import RecordSource, each, record_source
 from fupin.reports.records.base import Rows
 
@@ -66,6 +66,9 @@ def figure_path_label(path: str) -> str:
     head = figure_label(section, parts[0])
     if len(parts) == 1:
         return head
+    if (section, parts[0]) not in FIGURES and (section, parts[-1]) in FIGURES:
+        # A section that is itself a map (causes.因病.poor): the section names it.
+        return f"{section_label(section)}：{'.'.join(parts[:-1])} · {figure_label(section, parts[-1])}"
     if len(parts) >= 3 and (section, parts[-1]) in FIGURES:
         return f"{head}：{'.'.join(parts[1:-1])} · {figure_label(section, parts[-1])}"
     return f"{head}：{'.'.join(parts[1:])}"

@@ -60,6 +60,7 @@ from fupin.registry.models import Household, Member
 from fupin.reports.figures import figures_document
 from fupin.reports.links import records_url
 from fupin.reports.records import count_of, record_source, total_of
+from fupin.reports.records_page import figure_path_label
 from fupin.reports.tests.test_figures import A1, A2, B1, COUNTY, TOWN_A, ledger_set  # noqa: F401
 from fupin.training.models import Attempt, Attendance, Exam, Training
 
@@ -786,3 +787,16 @@ def test_a_bad_month_or_date_is_a_400_naming_the_field(
     response = page(page_set, "county_admin", area=COUNTY, figure="registry.households", **params)
     assert response.status_code == 400
     assert f"<code>{field}</code>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("registry.poor_households", "未脱贫户（含返贫）"),
+        ("rectification.by_category.医疗保障", "按问题类别：医疗保障"),
+        ("fieldwork.quota.帮扶干部.met", "到岗达标：帮扶干部 · 达标干部"),
+        ("causes.因病.poor", "致贫原因：因病 · 未脱贫户（含返贫）"),
+    ],
+)
+def test_a_figure_path_reads_as_its_chinese_name(path: str, label: str) -> None:
+    assert figure_path_label(path) == label
