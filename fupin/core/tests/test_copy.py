@@ -80,3 +80,15 @@ def test_copy_create_matches_the_portable_path(county: County) -> None:
     # The sequence moved past the drawn ids: a later ordinary insert does not collide.
     later = Unit.objects.create(code="D1", name="后来", kind="other")
     assert later.pk > max(u.pk for u in created)
+
+
+@pytest.mark.skipif(not copy_available(), reason="ids are drawn with PostgreSQL's sequences")
+@pytest.mark.django_db
+def test_ids_are_drawn_from_the_sequence_by_range_or_one_by_one() -> None:
+    from fupin.core.copy_frames import allocate_ids
+
+    by_range = allocate_ids(Unit, 5).to_list()
+    one_by_one = allocate_ids(Unit, 5, attempts=0).to_list()
+    assert by_range == list(range(by_range[0], by_range[0] + 5))
+    assert sorted(one_by_one) == list(range(by_range[-1] + 1, by_range[-1] + 6))
+    assert allocate_ids(Unit, 0).to_list() == []

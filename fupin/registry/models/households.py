@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
 from fupin.core import idnumber, phone
-from fupin.core.models import JSON, TimestampedModel, choice_label, coordinate_constraints
+from fupin.core.models import JSON, TimestampedModel, coordinate_constraints
+from fupin.core.snapshots import Shown, SnapshotField, snapshot_of
 
 
 class PovertyStatus(models.TextChoices):
@@ -74,7 +73,9 @@ class RelocationMode(models.TextChoices):
 
 
 class Household(TimestampedModel):
-    code = models.CharField(_("户编号"), max_length=32, unique=True)
+    # Unique and indexed through Meta, not unique=True / db_index=True: those add a second,
+    # LIKE-prefix index on PostgreSQL that no query uses and every insert pays for.
+    code = models.CharField(_("户编号"), max_length=32)
     village = models.ForeignKey(
         Area, verbose_name=_("所在村"), on_delete=models.PROTECT, related_name="households"
     )
@@ -82,7 +83,7 @@ class Household(TimestampedModel):
     # without a join: the registry is the platform's largest table (5M rows for a province).
     area_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     head_name = models.CharField(_("户主姓名"), max_length=50)
-    head_id_number = models.CharField(_("户主身份证号"), max_length=18, db_index=True)
+    head_id_number = models.CharField(_("户主身份证号"), max_length=18)
     size = models.PositiveSmallIntegerField(_("家庭人口数"))
     identification_standard = models.CharField(
         _("识别标准"), max_length=12, choices=IdentificationStandard.choices
@@ -146,6 +147,7 @@ class Household(TimestampedModel):
         verbose_name_plural = _("贫困户")
         ordering = ["code"]
         indexes = [
+            models.Index(fields=["head_id_number"], name="household_head_id_idx"),
             models.Index(
                 fields=["area_code", "poverty_status"],
                 name="household_area_status_idx",
@@ -153,6 +155,7 @@ class Household(TimestampedModel):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="household_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(size__gte=1, size__lte=20), name="household_size_range"
             ),
@@ -194,41 +197,45 @@ class Household(TimestampedModel):
         }
 
     def audit_snapshot(self) -> JSON:
-        return {
-            "户编号": self.code,
-            "区划代码": self.area_code,
-            "户主姓名": self.head_name,
-            "户主身份证号": idnumber.mask(self.head_id_number),
-            "家庭人口数": self.size,
-            "识别标准": choice_label(IdentificationStandard, self.identification_standard),
-            "贫困户属性": choice_label(HouseholdCategory, self.category),
-            "主要致贫原因": choice_label(PovertyCause, self.main_cause),
-            "其他致贫原因": "、".join(choice_label(PovertyCause, c) for c in self.other_cause_list),
-            "脱贫属性": choice_label(PovertyStatus, self.poverty_status),
-            "识别年度": self.registered_year,
-            "脱贫年度": self.exit_year,
-            "返贫年度": self.relapse_year,
-            "注销原因": self.cancel_reason,
-            "联系电话": self.masked_phone,
-            **self.basic_needs,
-            "年人均纯收入": None if self.net_income_per_capita is None else str(self.net_income_per_capita),
-            "耕地面积（亩）": _decimal_text(self.cultivated_land_mu),
-            "林地面积（亩）": _decimal_text(self.forest_land_mu),
-            "住房面积（㎡）": _decimal_text(self.housing_area_m2),
-            "住房结构": choice_label(HousingStructure, self.housing_structure),
-            "是否危房": self.dilapidated_house,
-            "是否通自来水": self.tap_water,
-            "是否通生活用电": self.electricity,
-            "有无卫生厕所": self.sanitary_toilet,
-            "与村主干路距离（公里）": _decimal_text(self.road_distance_km),
-            "易地扶贫搬迁户": self.relocated,
-            "安置方式": choice_label(RelocationMode, self.relocation_mode),
-            "安置点": self.relocation_site,
-            "搬迁年度": self.relocation_year,
-            "经度": _decimal_text(self.longitude),
-            "纬度": _decimal_text(self.latitude),
-        }
+        return snapshot_of(self, HOUSEHOLD_SNAPSHOT)
 
 
-def _decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+HOUSEHOLD_SNAPSHOT = (
+    SnapshotField("户编号", "code"),
+    SnapshotField("区划代码", "area_code"),
+    SnapshotField("户主姓名", "head_name"),
+    SnapshotField("户主身份证号", "head_id_number", Shown.ID_NUMBER),
+    SnapshotField("家庭人口数", "size"),
+    SnapshotField("识别标准", "identification_standard", Shown.CHOICE, IdentificationStandard),
+    SnapshotField("贫困户属性", "category", Shown.CHOICE, HouseholdCategory),
+    SnapshotField("主要致贫原因", "main_cause", Shown.CHOICE, PovertyCause),
+    SnapshotField("其他致贫原因", "other_causes", Shown.CHOICE_LIST, PovertyCause),
+    SnapshotField("脱贫属性", "poverty_status", Shown.CHOICE, PovertyStatus),
+    SnapshotField("识别年度", "registered_year"),
+    SnapshotField("脱贫年度", "exit_year"),
+    SnapshotField("返贫年度", "relapse_year"),
+    SnapshotField("注销原因", "cancel_reason"),
+    SnapshotField("联系电话", "phone", Shown.PHONE),
+    # 两不愁三保障 and safe water, as Household.basic_needs names them.
+    SnapshotField("不愁吃不愁穿", "food_clothing_secure"),
+    SnapshotField("住房安全有保障", "housing_secure"),
+    SnapshotField("饮水安全有保障", "water_secure"),
+    SnapshotField("义务教育有保障", "schooling_secure"),
+    SnapshotField("基本医疗有保障", "medical_secure"),
+    SnapshotField("年人均纯收入", "net_income_per_capita", Shown.TEXT),
+    SnapshotField("耕地面积（亩）", "cultivated_land_mu", Shown.TEXT),
+    SnapshotField("林地面积（亩）", "forest_land_mu", Shown.TEXT),
+    SnapshotField("住房面积（㎡）", "housing_area_m2", Shown.TEXT),
+    SnapshotField("住房结构", "housing_structure", Shown.CHOICE, HousingStructure),
+    SnapshotField("是否危房", "dilapidated_house"),
+    SnapshotField("是否通自来水", "tap_water"),
+    SnapshotField("是否通生活用电", "electricity"),
+    SnapshotField("有无卫生厕所", "sanitary_toilet"),
+    SnapshotField("与村主干路距离（公里）", "road_distance_km", Shown.TEXT),
+    SnapshotField("易地扶贫搬迁户", "relocated"),
+    SnapshotField("安置方式", "relocation_mode", Shown.CHOICE, RelocationMode),
+    SnapshotField("安置点", "relocation_site"),
+    SnapshotField("搬迁年度", "relocation_year"),
+    SnapshotField("经度", "longitude", Shown.TEXT),
+    SnapshotField("纬度", "latitude", Shown.TEXT),
+)

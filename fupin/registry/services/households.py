@@ -9,9 +9,10 @@ of the same rows writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +21,11 @@ from fupin.core import idnumber
 from fupin.core.audit import Actor
 from fupin.core.bulk import CHUNK, UpsertResult, bulk_upsert
 from fupin.core.copy import copy_available, copy_create
+from fupin.core.copy_frames import FrameAudit, copy_create_frames
 from fupin.core.exceptions import ApplicationError
 from fupin.core.text import pinyin_key
 from fupin.registry.models import Household, Member, PovertyCause, Relation, StatusChange
+from fupin.registry.models.households import HOUSEHOLD_SNAPSHOT
 
 # Optional ledger columns: an empty cell is "not given" and keeps what is stored (ledgers.md).
 HOUSEHOLD_KEEP_WHEN_BLANK = (
@@ -159,18 +162,67 @@ def _prepared(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def households_insert_new(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> UpsertResult:
-    """Households known to be new (the caller checked that no 户编号 is stored), written with COPY
-    on PostgreSQL: the first import of a province. Rows are as households_upsert takes them."""
-    if not copy_available():
-        return households_upsert(actor=actor, rows=rows)
-    new = [_prepared(row) for row in rows]
-    for row in new:
-        for name in _BLANK_KEPT:
-            if row.get(name, 0) is None or row.get(name) == "":
-                del row[name]
-    copy_create(Household, new, actor=actor)
-    return UpsertResult(created=len(new))
+def households_copy_new(
+    *,
+    actor: Actor,
+    slices: Iterable[pl.DataFrame],
+    count: int,
+    progress: Callable[[int], None] | None = None,
+    before_write: Callable[[pl.DataFrame], None] | None = None,
+) -> UpsertResult:
+    """Households known to be new and valid, written with COPY on PostgreSQL: a province's first
+    import. The caller has checked every value and the scope; a 户编号 already stored breaks the
+    table's unique constraint (IntegrityError), and the caller's savepoint undoes the rest.
+
+    Each slice holds the stored values (as households_upsert stores them): code, village_id,
+    area_code, head_name, head_id_number (normalised), size, identification_standard, category,
+    main_cause, other_causes (a list of cause values, or null), poverty_status, registered_year,
+    exit_year, phone ("" for none), the four 保障 booleans, and net_income_per_capita, longitude
+    and latitude as decimal text with the field's places (null for none). `slices` are consumed on
+    a second thread and must not use the database.
+    """
+    written = copy_create_frames(
+        Household,
+        (_with_derived_columns(frame) for frame in slices),
+        count=count,
+        actor=actor,
+        audit=FrameAudit(
+            HOUSEHOLD_SNAPSHOT,
+            pl.concat_str([pl.col("head_name"), pl.lit("户（"), pl.col("code"), pl.lit("）")]),
+        ),
+        progress=progress,
+        before_write=before_write,
+    )
+    return UpsertResult(created=written)
+
+
+def _with_derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The causes field in its stored form (causes_value) and the pinyin search key, computed once
+    for each distinct name: names repeat across a province."""
+    names = frame.get_column("head_name").unique()
+    keys = pl.Series([pinyin_key(name) for name in names], dtype=pl.String)
+    order = PovertyCause.values
+    chosen = pl.col("other_causes").list.eval(pl.element().replace_strict(order, list(range(len(order)))))
+    stored_causes = (
+        pl.when(pl.col("other_causes").list.len().fill_null(0) == 0)
+        .then(pl.lit(""))
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.lit(","),
+                    chosen.list.unique()
+                    .list.sort()
+                    .list.eval(pl.element().replace_strict(list(range(len(order))), order))
+                    .list.join(","),
+                    pl.lit(","),
+                ]
+            )
+        )
+    )
+    return frame.with_columns(
+        stored_causes.alias("other_causes"),
+        pl.col("head_name").replace_strict(names, keys).alias("search_key"),
+    )
 
 
 @transaction.atomic
