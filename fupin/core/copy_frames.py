@@ -139,20 +139,24 @@ def _ahead(payloads: Iterator[_Payload]) -> Iterator[_Payload]:
     waiting: queue.Queue[_Payload | BaseException | None] = queue.Queue(maxsize=_AHEAD)
     stop = threading.Event()
 
+    def offer(item: _Payload | BaseException | None) -> bool:
+        """Queue `item` unless the writing thread has stopped taking them."""
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def build() -> None:
         try:
             for payload in payloads:
-                while not stop.is_set():
-                    try:
-                        waiting.put(payload, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(payload):
                     return
-            waiting.put(None)
+            offer(None)
         except BaseException as error:  # handed to the writing thread, which raises it
-            waiting.put(error)
+            offer(error)
 
     builder = threading.Thread(target=build, name="copy-frames", daemon=True)
     builder.start()
