@@ -108,6 +108,9 @@ class _Writer:
             return pl.col(name)
         if name in self.stamps:
             return pl.lit(self.stamps[name]).alias(name)
+        if field.has_default() and callable(field.default):
+            # One value would be shared by every row: the frames must carry the column.
+            raise ValueError(f"{field.name} has a computed default; give it in the frames")
         return pl.lit(field.get_default()).alias(name)
 
     def payload(self, frame: pl.DataFrame) -> _Payload:
