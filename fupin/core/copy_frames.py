@@ -14,6 +14,7 @@ import io
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,26 @@ def _csv(frame: pl.DataFrame) -> bytes:
     return out.getvalue()
 
 
+_TEXT_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _copy_text(frame: pl.DataFrame) -> bytes:
+    """COPY's own text format. The change log's snapshots are JSON full of quotes, which CSV
+    would double and the server undouble; here only a rare backslash or line break is escaped."""
+    escaped = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.String and frame.get_column(name).str.contains(r"[\\\t\n\r]").any():
+            for plain, escape in _TEXT_ESCAPES:
+                column = column.str.replace_all(plain, escape, literal=True)
+        escaped.append(column)
+    out = io.BytesIO()
+    frame.select(escaped).write_csv(
+        out, include_header=False, separator="\t", quote_style="never", null_value="\\N"
+    )
+    return out.getvalue()
+
+
 class _Writer:
     """The payloads of one model's slices, in the table's column order."""
 
@@ -124,58 +145,64 @@ class _Writer:
             (computed[name] if name in computed else pl.lit(self.log_constants[name])).alias(name)
             for name in _LOG_COLUMNS
         )
-        return _Payload(frame, _csv(table), _csv(log))
+        return _Payload(frame, _csv(table), _copy_text(log))
 
 
-def _prepared(slices: Iterable[pl.DataFrame], ids: pl.Series, writer: _Writer) -> Iterator[_Payload]:
+def _prepared(slices: Iterable[pl.DataFrame], ids: Future[pl.Series], writer: _Writer) -> Iterator[_Payload]:
     start = 0
     for frame in slices:
         if frame.height:
-            with_ids = frame.with_columns(ids.slice(start, frame.height).alias("id"))
+            with_ids = frame.with_columns(ids.result().slice(start, frame.height).alias("id"))
             start += frame.height
             yield writer.payload(with_ids)
 
 
-def _ahead(payloads: Iterator[_Payload]) -> Iterator[_Payload]:
-    """The payloads built on a second thread, `_AHEAD` at most waiting. Polars releases the
-    interpreter while it works, so the building overlaps this thread's writing."""
-    waiting: queue.Queue[_Payload | BaseException | None] = queue.Queue(maxsize=_AHEAD)
-    stop = threading.Event()
+class _Ahead:
+    """Payloads built on a second thread, started at once, `_AHEAD` at most waiting. Polars
+    releases the interpreter while it works, so the building overlaps this thread's writing."""
 
-    def offer(item: _Payload | BaseException | None) -> bool:
+    def __init__(self, payloads: Iterator[_Payload]) -> None:
+        self.payloads = payloads
+        self.waiting: queue.Queue[_Payload | BaseException | None] = queue.Queue(maxsize=_AHEAD)
+        self.stop = threading.Event()
+        self.builder = threading.Thread(target=self._build, name="copy-frames", daemon=True)
+        self.builder.start()
+
+    def _offer(self, item: _Payload | BaseException | None) -> bool:
         """Queue `item` unless the writing thread has stopped taking them."""
-        while not stop.is_set():
+        while not self.stop.is_set():
             try:
-                waiting.put(item, timeout=0.5)
+                self.waiting.put(item, timeout=0.5)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def build() -> None:
+    def _build(self) -> None:
         try:
-            for payload in payloads:
-                if not offer(payload):
+            for payload in self.payloads:
+                if not self._offer(payload):
                     return
-            offer(None)
+            self._offer(None)
         except BaseException as error:  # handed to the writing thread, which raises it
-            offer(error)
+            self._offer(error)
 
-    builder = threading.Thread(target=build, name="copy-frames", daemon=True)
-    builder.start()
-    try:
-        while (item := waiting.get()) is not None:
+    def __iter__(self) -> Iterator[_Payload]:
+        while (item := self.waiting.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
             yield item
-    finally:
-        stop.set()
-        builder.join()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.builder.join()
 
 
-def _copy_csv(table: str, columns: Sequence[str], data: bytes) -> None:
+def _copy(table: str, columns: Sequence[str], data: bytes, *, csv: bool) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN WITH (FORMAT csv)"
+    sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+    if csv:
+        sql += " WITH (FORMAT csv)"
     with connection.wrap_database_errors, connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
         copy.write(data)
 
@@ -199,17 +226,26 @@ def copy_create_frames(
     database, say); what it raises ends the import, as does a constraint the rows break.
     """
     writer = _Writer(model, audit, actor)
-    ids = allocate_ids(model, count)
+    ids: Future[pl.Series] = Future()
+    ahead = _Ahead(_prepared(slices, ids, writer))  # the first slice is prepared meanwhile
     written = 0
-    for payload in _ahead(_prepared(slices, ids, writer)):
-        rows = payload.frame.height
-        if written + rows > count:
-            raise ValueError(f"more than the {count} rows announced")
-        if before_write:
-            before_write(payload.frame)
-        _copy_csv(model._meta.db_table, writer.column_names(), payload.table)
-        _copy_csv(ChangeLog._meta.db_table, _LOG_COLUMNS, payload.log)
-        written += rows
-        if progress:
-            progress(written)
+    try:
+        try:
+            ids.set_result(allocate_ids(model, count))
+        except BaseException as error:
+            ids.set_exception(error)
+            raise
+        for payload in ahead:
+            rows = payload.frame.height
+            if written + rows > count:
+                raise ValueError(f"more than the {count} rows announced")
+            if before_write:
+                before_write(payload.frame)
+            _copy(model._meta.db_table, writer.column_names(), payload.table, csv=True)
+            _copy(ChangeLog._meta.db_table, _LOG_COLUMNS, payload.log, csv=False)
+            written += rows
+            if progress:
+                progress(written)
+    finally:
+        ahead.close()
     return written

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 
 @lru_cache(maxsize=65536)
 def _char_readings(char: str) -> tuple[str, str, str]:
@@ -15,6 +13,10 @@ def _char_readings(char: str) -> tuple[str, str, str]:
     person, and pypinyin's per-call cost (tens of microseconds) would otherwise dominate it. Names
     carry no phrase context that pypinyin's phrase dictionary could use, so nothing is lost.
     """
+    # Imported here: pypinyin loads its dictionaries on import (about 0.4 s), which every command
+    # and worker would otherwise pay at start-up, needed or not.
+    from pypinyin import Style, lazy_pinyin
+
     u_form = "".join(lazy_pinyin(char, v_to_u=True, errors="ignore")).replace("ü", "u").lower()
     v_form = "".join(lazy_pinyin(char, errors="ignore")).lower()
     initial = "".join(lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")).lower()

@@ -190,10 +190,20 @@ def test_many_slices_and_cells_that_need_escaping(county: County, monkeypatch: p
     """Slices are prepared on a second thread while earlier ones are written; a name with a
     backslash, and a coordinate of -0.0, are kept as the row engine keeps them."""
     monkeypatch.setattr(fast, "SLICE", 4)
+    monkeypatch.setattr(fast, "FIRST_SLICE", 2)
     rows = plain_rows()
     rows[1][HEADER.index("户主姓名")] = "王\\大明"
     rows[2][HEADER.index("经度")] = "-0.0"
+    sizes: list[int] = []
+    real = fast._stored_values
+
+    def counted(part: Any, *args: Any) -> Any:
+        sizes.append(part.height)
+        return real(part, *args)
+
+    monkeypatch.setattr(fast, "_stored_values", counted)
     both_ways(monkeypatch, csv_bytes([HEADER, *rows]))
+    assert len(sizes) >= 3 and sum(sizes) == len(rows)  # slices are cut by size, about 2 then 4 lines
 
 
 def test_a_quoted_cell_goes_the_row_engine_way(county: County) -> None:
@@ -212,6 +222,7 @@ def test_a_key_repeated_in_a_later_slice_undoes_the_earlier_ones(
     """The fast path writes slice by slice; a head ID number or 户编号 met again in a later slice
     rolls back what it wrote, and the row engine reports the row."""
     monkeypatch.setattr(fast, "SLICE", 3)
+    monkeypatch.setattr(fast, "FIRST_SLICE", 3)
     for column in ("户主身份证号", "户编号"):
         rows = plain_rows()
         rows[10][HEADER.index(column)] = rows[1][HEADER.index(column)]

@@ -33,6 +33,7 @@ from fupin.registry.models import Household, PovertyStatus
 from fupin.registry.services.households import households_copy_new
 
 SLICE = 25_000
+FIRST_SLICE = 5_000
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _YES_NO = {"是": True, "否": False}
@@ -55,14 +56,16 @@ class _Lines:
         body = len(self.data) - self.body_start
         return self.data.count(b"\n", self.body_start) + (0 if self.data.endswith(b"\n") or not body else 1)
 
-    def slices(self, rows: int) -> Iterator[pl.DataFrame]:
-        """About `rows` lines at a time, each with the header, every cell as text."""
+    def slices(self, rows: int, first: int) -> Iterator[pl.DataFrame]:
+        """About `first` lines, then about `rows` at a time, each with the header, every cell as
+        text. A small first slice lets the database start early."""
         header = self.data[self.header_start : self.body_start]
         size = len(self.data) - self.body_start
-        step = max(1, size * rows // max(self.line_count, 1))
-        start = self.body_start
+        line_size = size / max(self.line_count, 1)
+        start, lines = self.body_start, first
         while start < len(self.data):
-            cut = self.data.find(b"\n", start + step)
+            cut = self.data.find(b"\n", start + max(1, int(line_size * lines)))
+            lines = rows
             end = len(self.data) if cut < 0 else cut + 1
             try:
                 yield pl.read_csv(header + self.data[start:end], infer_schema=False, has_header=True)
@@ -239,7 +242,7 @@ def _checked_slices(
     file is refused here; a 户编号 met twice breaks the table's unique constraint."""
     rules = pl.all_horizontal([*_rules(labels), pl.col("village_code").is_in(list(villages))])
     seen_heads = pl.Series(dtype=pl.String)
-    for raw in lines.slices(SLICE):
+    for raw in lines.slices(SLICE, first=FIRST_SLICE):
         part = _cleaned(raw.select(renamed))
         if not part.height:
             continue

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fupin.core.checks import IMPORT_CHECKS
 from fupin.ledgers.cli import ProgressBar, cli_context, print_outcome
 from fupin.ledgers.services import ledger_files_in, ledger_import_files
 
 
 class Command(BaseCommand):
     help = "导入目录中的全部台账文件（<台账名>.xlsx 或 .csv），按依赖顺序在一个事务中完成。"
+    requires_system_checks = IMPORT_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory")

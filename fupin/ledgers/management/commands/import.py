@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fupin.core.checks import IMPORT_CHECKS
 from fupin.ledgers.cli import ProgressBar, cli_context, print_outcome
 from fupin.ledgers.registry import LEDGERS
 from fupin.ledgers.services import ledger_import
@@ -15,6 +16,7 @@ from fupin.ledgers.services import ledger_import
 
 class Command(BaseCommand):
     help = "导入一个台账文件（.xlsx 或 .csv）。有任何错误则不写入任何数据并以状态1退出。"
+    requires_system_checks = IMPORT_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ledger", choices=list(LEDGERS))
