@@ -201,24 +201,14 @@ def _with_derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
     for each distinct name: names repeat across a province."""
     names = frame.get_column("head_name").unique()
     keys = pl.Series([pinyin_key(name) for name in names], dtype=pl.String)
-    order = PovertyCause.values
-    chosen = pl.col("other_causes").list.eval(pl.element().replace_strict(order, list(range(len(order)))))
-    stored_causes = (
-        pl.when(pl.col("other_causes").list.len().fill_null(0) == 0)
-        .then(pl.lit(""))
-        .otherwise(
-            pl.concat_str(
-                [
-                    pl.lit(","),
-                    chosen.list.unique()
-                    .list.sort()
-                    .list.eval(pl.element().replace_strict(list(range(len(order))), order))
-                    .list.join(","),
-                    pl.lit(","),
-                ]
-            )
-        )
+    # causes_value: the chosen causes in the enumeration's order, as ",a,b,"; "" for none.
+    causes = pl.col("other_causes")
+    chosen = pl.concat_str(
+        [pl.when(causes.list.contains(cause)).then(pl.lit(cause)) for cause in PovertyCause.values],
+        separator=",",
+        ignore_nulls=True,
     )
+    stored_causes = pl.when(chosen.fill_null("") == "").then(pl.lit("")).otherwise("," + chosen + ",")
     return frame.with_columns(
         stored_causes.alias("other_causes"),
         pl.col("head_name").replace_strict(names, keys).alias("search_key"),
